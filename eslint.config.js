@@ -16,7 +16,16 @@ module.exports = tseslint.config(
   },
   {
     files: ['**/*.js'],
-    languageOptions: { sourceType: 'commonjs', globals: { require: 'readonly', module: 'writable', process: 'readonly', __dirname: 'readonly', console: 'readonly' } },
+    languageOptions: {
+      sourceType: 'commonjs',
+      globals: {
+        require: 'readonly',
+        module: 'writable',
+        process: 'readonly',
+        __dirname: 'readonly',
+        console: 'readonly',
+      },
+    },
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
   {
@@ -26,7 +35,20 @@ module.exports = tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: ['node:*', 'fs', 'path', 'http', 'https', 'net', 'child_process', 'pg', '../engine/*', '../api/*'] },
+        {
+          patterns: [
+            'node:*',
+            'fs',
+            'path',
+            'http',
+            'https',
+            'net',
+            'child_process',
+            'pg',
+            '../engine/*',
+            '../api/*',
+          ],
+        },
       ],
     },
   },

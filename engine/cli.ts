@@ -1,0 +1,58 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Command, CommanderError } from 'commander';
+import { registerMigrate } from './commands/migrate';
+import { registerStart } from './commands/start';
+import { projectRoot } from './paths';
+
+/** Where a command writes; tests pass buffers, the binary passes the process streams. */
+export interface CliIo {
+  readonly stdout: NodeJS.WritableStream;
+  readonly stderr: NodeJS.WritableStream;
+  readonly cwd: string;
+}
+
+/** Exit codes of the stable command line: 0 ok, 1 the input has errors, 2 misuse. */
+export const ExitCode = { ok: 0, failed: 1, misuse: 2 } as const;
+
+/**
+ * The `opsflow` command line. Each command resolves to an exit code instead of calling
+ * `process.exit`, so it can run inside tests.
+ */
+export function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
+  const program = new Command('opsflow')
+    .description('Workflow automation for e-commerce operations: check, test and run opsflow rules.')
+    .version(packageVersion(), '-v, --version')
+    .configureOutput({
+      writeOut: (s) => io.stdout.write(s),
+      writeErr: (s) => io.stderr.write(s),
+    })
+    .showHelpAfterError('(run `opsflow --help` for usage)')
+    .exitOverride();
+  registerStart(program, io, setExit);
+  registerMigrate(program, io, setExit);
+  return program;
+}
+
+export async function main(argv: readonly string[], io: CliIo): Promise<number> {
+  let code: number = ExitCode.ok;
+  const program = buildProgram(io, (c) => {
+    code = c;
+  });
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // --help and --version end through here with exit code 0; anything else is misuse.
+      return err.exitCode === 0 ? ExitCode.ok : ExitCode.misuse;
+    }
+    io.stderr.write(`opsflow: ${err instanceof Error ? err.message : String(err)}\n`);
+    return ExitCode.failed;
+  }
+  return code;
+}
+
+function packageVersion(): string {
+  const pkg: unknown = JSON.parse(readFileSync(join(projectRoot(), 'package.json'), 'utf8'));
+  return typeof pkg === 'object' && pkg !== null && 'version' in pkg ? String(pkg.version) : 'unknown';
+}

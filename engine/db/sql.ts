@@ -1,0 +1,67 @@
+import { Pool, type PoolClient, type PoolConfig } from 'pg';
+
+/** The part of a SQL connection the engine uses: parameterised queries and plain scripts. */
+export interface Sql {
+  query<R extends object = Record<string, unknown>>(
+    text: string,
+    params?: readonly unknown[],
+  ): Promise<{ rows: R[]; rowCount: number }>;
+  /** Runs a script of several `;`-separated statements without parameters (migrations). */
+  exec(text: string): Promise<void>;
+}
+
+/** A database: a pool for single statements, and transactions on one connection. */
+export interface Database extends Sql {
+  transaction<T>(fn: (tx: Sql) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+/** A PostgreSQL database reached through a `pg` pool. */
+export function pgDatabase(
+  connectionString: string,
+  config: Omit<PoolConfig, 'connectionString'> = {},
+): Database {
+  const pool = new Pool({ connectionString, max: 10, ...config });
+  // An idle client that loses its connection (server restart) must not crash the process; the
+  // pool drops it and the next query reconnects.
+  pool.on('error', () => undefined);
+  return {
+    query: (text, params) => runQuery(pool, text, params),
+    exec: async (text) => {
+      await pool.query(text);
+    },
+    async transaction(fn) {
+      const client = await pool.connect();
+      try {
+        await client.query('BEGIN');
+        const result = await fn(clientSql(client));
+        await client.query('COMMIT');
+        return result;
+      } catch (err) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        throw err;
+      } finally {
+        client.release();
+      }
+    },
+    close: () => pool.end(),
+  };
+}
+
+function clientSql(client: PoolClient): Sql {
+  return {
+    query: (text, params) => runQuery(client, text, params),
+    exec: async (text) => {
+      await client.query(text);
+    },
+  };
+}
+
+async function runQuery<R extends object>(
+  target: Pool | PoolClient,
+  text: string,
+  params?: readonly unknown[],
+): Promise<{ rows: R[]; rowCount: number }> {
+  const result = await target.query<R>(text, params ? [...params] : undefined);
+  return { rows: result.rows, rowCount: result.rowCount ?? 0 };
+}
