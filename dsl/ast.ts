@@ -15,9 +15,19 @@ export type PrimitiveTypeName = 'string' | 'number' | 'int' | 'bool' | 'time' | 
 
 /** A type as written by the user: `int`, `list<string>?`, `{ id: string }`. */
 export type TypeExpr =
-  | { readonly kind: 'primitive'; readonly name: PrimitiveTypeName; readonly optional: boolean; readonly span: Span }
+  | {
+      readonly kind: 'primitive';
+      readonly name: PrimitiveTypeName;
+      readonly optional: boolean;
+      readonly span: Span;
+    }
   | { readonly kind: 'list'; readonly element: TypeExpr; readonly optional: boolean; readonly span: Span }
-  | { readonly kind: 'object'; readonly fields: readonly FieldDecl[]; readonly optional: boolean; readonly span: Span };
+  | {
+      readonly kind: 'object';
+      readonly fields: readonly FieldDecl[];
+      readonly optional: boolean;
+      readonly span: Span;
+    };
 
 /** `name: type` inside an event schema, an object type, `manual(...)` or an action's parameters. */
 export interface FieldDecl {
@@ -30,27 +40,13 @@ export interface FieldDecl {
 // ---------------------------------------------------------------- expressions
 
 export type BinaryOp =
-  | '??'
-  | 'or'
-  | 'and'
-  | '=='
-  | '!='
-  | '<'
-  | '<='
-  | '>'
-  | '>='
-  | 'in'
-  | 'not in'
-  | '+'
-  | '-'
-  | '*'
-  | '/'
-  | '%';
+  '??' | 'or' | 'and' | '==' | '!=' | '<' | '<=' | '>' | '>=' | 'in' | 'not in' | '+' | '-' | '*' | '/' | '%';
 
 export type UnaryOp = '-' | 'not';
 
 /** One piece of a string: literal text (escapes already decoded) or an interpolated expression. */
-export type StringPart = { readonly kind: 'text'; readonly text: string } | { readonly kind: 'interp'; readonly expr: Expr };
+export type StringPart =
+  { readonly kind: 'text'; readonly text: string } | { readonly kind: 'interp'; readonly expr: Expr };
 
 export type Expr =
   /** `raw` is the literal as written (`3.0`, `42`), so printing gives back the same token. */
@@ -84,7 +80,13 @@ export type Expr =
       readonly span: Span;
     }
   | { readonly kind: 'unary'; readonly op: UnaryOp; readonly operand: Expr; readonly span: Span }
-  | { readonly kind: 'binary'; readonly op: BinaryOp; readonly left: Expr; readonly right: Expr; readonly span: Span }
+  | {
+      readonly kind: 'binary';
+      readonly op: BinaryOp;
+      readonly left: Expr;
+      readonly right: Expr;
+      readonly span: Span;
+    }
   /** `( expr )`: kept so that printing reproduces the user's parentheses. */
   | { readonly kind: 'paren'; readonly expr: Expr; readonly span: Span };
 
@@ -147,7 +149,11 @@ export type Stmt =
   | {
       readonly kind: 'if';
       /** `if` and every `else if`, in order. */
-      readonly branches: readonly { readonly cond: Expr; readonly body: readonly Stmt[]; readonly span: Span }[];
+      readonly branches: readonly {
+        readonly cond: Expr;
+        readonly body: readonly Stmt[];
+        readonly span: Span;
+      }[];
       readonly else?: readonly Stmt[];
       readonly span: Span;
     }
@@ -180,7 +186,12 @@ export type Stmt =
       readonly body: readonly Stmt[];
       readonly span: Span;
     }
-  | { readonly kind: 'emit'; readonly event: QualifiedName; readonly fields: readonly NamedArg[]; readonly span: Span }
+  | {
+      readonly kind: 'emit';
+      readonly event: QualifiedName;
+      readonly fields: readonly NamedArg[];
+      readonly span: Span;
+    }
   | { readonly kind: 'log'; readonly message: Expr; readonly span: Span }
   | { readonly kind: 'stop'; readonly message?: Expr; readonly span: Span }
   | { readonly kind: 'fail'; readonly message: Expr; readonly span: Span };
