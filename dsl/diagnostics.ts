@@ -51,6 +51,10 @@ export const Codes = {
   setUnbound: 'set-unbound',
   eventWithoutOn: 'event-without-on',
   inputWithoutManual: 'input-without-manual',
+  /** `set` of a name that `let` did not bind (a loop variable, `event`, a `wait ... as` name). */
+  immutableBinding: 'immutable-binding',
+  /** `__proto__`, `constructor`, `prototype` as a field or binding name: never readable at run time. */
+  reservedName: 'reserved-name',
   // types
   typeMismatch: 'type-mismatch',
   argumentType: 'argument-type',
@@ -69,6 +73,8 @@ export const Codes = {
   unusedBinding: 'unused-binding',
   disabledRule: 'disabled-rule',
   connectorInvalid: 'connector-invalid',
+  // a bug in the compiler, reported instead of thrown so the other diagnostics still come out
+  internalError: 'internal-error',
 } as const;
 
 export type DiagnosticCode = (typeof Codes)[keyof typeof Codes];
