@@ -1,6 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command, CommanderError } from 'commander';
+import { registerCheck } from './commands/check';
+import { registerCompile } from './commands/compile';
+import { registerFmt } from './commands/fmt';
 import { registerMigrate } from './commands/migrate';
 import { registerStart } from './commands/start';
 import { projectRoot } from './paths';
@@ -29,6 +32,9 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
     })
     .showHelpAfterError('(run `opsflow --help` for usage)')
     .exitOverride();
+  registerCheck(program, io, setExit);
+  registerCompile(program, io, setExit);
+  registerFmt(program, io, setExit);
   registerStart(program, io, setExit);
   registerMigrate(program, io, setExit);
   return program;

@@ -1,0 +1,44 @@
+import { Option, type Command } from 'commander';
+import { diagnosticToJson, renderDiagnostics } from '../../dsl/render';
+import { compileRuleSet } from '../../dsl/rule-set';
+import { ExitCode, type CliIo } from '../cli';
+import { readRuleSet } from '../rule-files';
+
+/**
+ * `opsflow check [PATH...]`: load every rule set file under the paths (one rule set: all files
+ * are checked together) and report diagnostics. Exit 0 when there are no errors (warnings are
+ * allowed), 1 on any error.
+ */
+export function registerCheck(program: Command, io: CliIo, setExit: (code: number) => void): void {
+  program
+    .command('check')
+    .description('load and check rule sets; exit 0 (warnings allowed), 1 on any error, 2 on misuse')
+    .argument('[paths...]', 'rule files or folders (default: $OPSFLOW_RULES, else the current folder)')
+    .addOption(new Option('--format <format>', 'output format').choices(['human', 'json']).default('human'))
+    .option('--verbose', 'also list files that were ignored, and what was loaded')
+    .action((paths: string[], options: { format: 'human' | 'json'; verbose?: boolean }) => {
+      const given = paths.length > 0 ? paths : [process.env.OPSFLOW_RULES || '.'];
+      const read = readRuleSet(given, io.cwd);
+      const compiled = compileRuleSet(read.files);
+      const diagnostics = [...read.diagnostics, ...compiled.diagnostics];
+      const failed = diagnostics.some((d) => d.severity === 'error');
+
+      if (options.format === 'json') {
+        io.stdout.write(JSON.stringify(diagnostics.map(diagnosticToJson), null, 2) + '\n');
+      } else {
+        if (options.verbose) {
+          for (const file of read.files) io.stderr.write(`loaded  ${file.path}\n`);
+          for (const file of read.ignored) io.stderr.write(`ignored ${file} (not a rule set file)\n`);
+        }
+        const sources = new Map(read.files.map((f) => [f.path, f.content]));
+        if (diagnostics.length > 0) io.stdout.write(renderDiagnostics(diagnostics, sources));
+        const ruleCount = compiled.sources.flatMap((s) => s.decls).filter((d) => d.kind === 'rule').length;
+        const summary =
+          read.files.length === 0 && read.diagnostics.length === 0
+            ? `no rule set files found under ${given.join(', ')}`
+            : `checked ${read.files.length} file(s), ${ruleCount} rule(s): ${failed ? 'errors found' : 'ok'}`;
+        io.stderr.write(summary + '\n');
+      }
+      setExit(failed ? ExitCode.failed : ExitCode.ok);
+    });
+}
