@@ -73,6 +73,8 @@ export const Codes = {
   unusedBinding: 'unused-binding',
   disabledRule: 'disabled-rule',
   connectorInvalid: 'connector-invalid',
+  // rule tests (*.test.yaml)
+  testInvalid: 'test-invalid',
   // a bug in the compiler, reported instead of thrown so the other diagnostics still come out
   internalError: 'internal-error',
 } as const;

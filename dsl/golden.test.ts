@@ -65,6 +65,7 @@ describe('golden diagnostics', () => {
       Codes.fileUnreadable,
       Codes.fileTooLarge,
       Codes.connectorInvalid,
+      Codes.testInvalid,
       Codes.disabledRule,
       'internal-error',
     ]);

@@ -6,6 +6,7 @@ import { registerCompile } from './commands/compile';
 import { registerFmt } from './commands/fmt';
 import { registerMigrate } from './commands/migrate';
 import { registerStart } from './commands/start';
+import { registerTest } from './commands/test';
 import { projectRoot } from './paths';
 
 /** Where a command writes; tests pass buffers, the binary passes the process streams. */
@@ -35,6 +36,7 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
   registerCheck(program, io, setExit);
   registerCompile(program, io, setExit);
   registerFmt(program, io, setExit);
+  registerTest(program, io, setExit);
   registerStart(program, io, setExit);
   registerMigrate(program, io, setExit);
   return program;
