@@ -24,6 +24,8 @@ export type TestTrigger =
       readonly event: string;
       readonly data: Record<string, unknown>;
       readonly span: Span;
+      /** Where the event's data is written, for data problems. */
+      readonly dataSpan: Span;
     }
   | { readonly kind: 'input'; readonly input: Record<string, unknown>; readonly span: Span }
   | { readonly kind: 'none' };
