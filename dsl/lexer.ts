@@ -182,7 +182,11 @@ const WhiteSpace = createToken({
   group: Lexer.SKIPPED,
   line_breaks: true,
 });
-const Comment = createToken({ name: 'Comment', pattern: /#[^\n]*/, group: Lexer.SKIPPED });
+/**
+ * Comments are not skipped but set aside in the `comments` group: the parser never sees them, and
+ * `attach-comments-dsl.ts` puts them on the AST by position so that formatting keeps them.
+ */
+const Comment = createToken({ name: 'Comment', pattern: /#[^\n]*/, group: 'comments' });
 
 const softKeywords = [
   Rule, Event, Action, On, Every, Timezone, Manual, When, Key, Concurrency, Timeout, Disabled, Let, SetKw, Call,
@@ -253,6 +257,8 @@ const dslLexer = new Lexer(allTokens, { positionTracking: 'onlyOffset', ensureOp
 /** Tokens of a text plus the lexical problems found in it. */
 export interface LexResult {
   readonly tokens: IToken[];
+  /** The comments (`#` to the end of the line), in source order; not among `tokens`. */
+  readonly comments: IToken[];
   readonly problems: OffsetDiagnostic[];
 }
 
@@ -320,5 +326,5 @@ export function lex(text: string): LexResult {
       }
     }
   }
-  return { tokens: result.tokens, problems };
+  return { tokens: result.tokens, comments: result.groups.comments ?? [], problems };
 }

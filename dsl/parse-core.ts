@@ -9,6 +9,8 @@
 import { EOF } from 'chevrotain';
 import type { CstNode, IRecognitionException, IToken } from 'chevrotain';
 import type { Expr } from './ast';
+import { commentText } from './attach-comments';
+import type { LocatedComment } from './attach-comments';
 import type { ConvertContext, Locate } from './cst-access';
 import { offsetSpan, tokenEnd } from './cst-access';
 import { toExpr } from './cst-to-ast';
@@ -117,13 +119,17 @@ export function locateProblems(ctx: ConvertContext, problems: readonly OffsetDia
   for (const p of problems) ctx.diagnostics.push(error(p.code, p.message, offsetSpan(ctx, p.start, p.end)));
 }
 
-/** A context for converting `text`, whose interpolations are parsed by {@link parseExpressionAt}. */
+/**
+ * A context for converting `text`, whose interpolations are parsed by {@link parseExpressionAt};
+ * comments found inside them are added to `comments`.
+ */
 export function makeContext(
   text: string,
   file: string,
   locate: Locate,
   diagnostics: Diagnostic[],
   stringDepth: ReadonlyMap<number, number>,
+  comments?: LocatedComment[],
 ): ConvertContext {
   return {
     file,
@@ -131,13 +137,14 @@ export function makeContext(
     diagnostics,
     depthAt: (offset) => stringDepth.get(offset) ?? 0,
     interpolate: (start, end, depth) =>
-      parseExpressionAt(text.slice(start, end), file, (o) => locate(start + o), depth, diagnostics),
+      parseExpressionAt(text.slice(start, end), file, (o) => locate(start + o), depth, diagnostics, comments),
   };
 }
 
 /**
  * Parses `text` as exactly one expression, `depth` nesting levels deep, adding diagnostics to
- * `diagnostics`. Returns `undefined` when no expression could be built.
+ * `diagnostics` and the comments found in it (`a # why`) to `comments`. Returns `undefined` when no
+ * expression could be built.
  */
 export function parseExpressionAt(
   text: string,
@@ -145,11 +152,15 @@ export function parseExpressionAt(
   locate: Locate,
   depth: number,
   diagnostics: Diagnostic[],
+  comments?: LocatedComment[],
 ): Expr | undefined {
   const before = diagnostics.length;
   const lexed = T.lex(text);
+  if (comments) {
+    for (const t of lexed.comments) comments.push({ ...locate(t.startOffset), text: commentText(t.image) });
+  }
   const guarded = guardNesting(lexed.tokens, depth);
-  const ctx = makeContext(text, file, locate, diagnostics, guarded.stringDepth);
+  const ctx = makeContext(text, file, locate, diagnostics, guarded.stringDepth, comments);
   locateProblems(ctx, lexed.problems);
   locateProblems(ctx, guarded.problems);
   if (guarded.tokens.length === 0) {

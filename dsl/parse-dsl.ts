@@ -9,6 +9,8 @@
 import type { IToken } from 'chevrotain';
 import { tokenMatcher } from 'chevrotain';
 import type { Decl, SourceFile } from './ast';
+import type { LocatedComment } from './attach-comments';
+import { attachDslComments } from './attach-comments-dsl';
 import type { Locate } from './cst-access';
 import { nodes, tokenEnd } from './cst-access';
 import { toDecl } from './cst-to-ast-decls';
@@ -38,22 +40,25 @@ export interface ParseDslResult {
 /**
  * Parses the text of one `*.rule` file. Never throws and always terminates, whatever the input;
  * every problem is a located diagnostic. Declarations with syntax errors are still returned as far
- * as they could be recovered.
+ * as they could be recovered. Comments are attached to the declarations' nodes (see `ast.ts`).
  *
  * @param file the file name as the user should see it (put into every span)
  * @param text the file's content
  */
 export function parseDsl(file: string, text: string): ParseDslResult {
   const diagnostics: Diagnostic[] = [];
-  const decls = neverThrow(
+  const { decls, trailingComments } = neverThrow(
     () => fileSpan(file),
     () => parseDecls(file, text, diagnostics),
-    () => [],
+    (): Parsed => ({ decls: [] }),
     diagnostics,
   );
   // Past a few hundred, diagnostics are cascades and noise (a binary file, a wrong file type).
   const sorted = sortDiagnostics(diagnostics).slice(0, MAX_DIAGNOSTICS);
-  return { file: { file, form: 'dsl', decls }, diagnostics: sorted };
+  return {
+    file: { file, form: 'dsl', decls, ...(trailingComments && { trailingComments }) },
+    diagnostics: sorted,
+  };
 }
 
 /** A `locate` for a whole text: lines end at `\n` (a `\r` before it is part of the line). */
@@ -72,12 +77,18 @@ export function textLocator(text: string): Locate {
   };
 }
 
-function parseDecls(file: string, text: string, diagnostics: Diagnostic[]): Decl[] {
+interface Parsed {
+  readonly decls: Decl[];
+  readonly trailingComments?: string[];
+}
+
+function parseDecls(file: string, text: string, diagnostics: Diagnostic[]): Parsed {
   const locate = textLocator(text);
   const lineOf = (offset: number) => locate(offset).line;
   const lexed = T.lex(text);
   const guarded = guardNesting(lexed.tokens, 0);
-  const ctx = makeContext(text, file, locate, diagnostics, guarded.stringDepth);
+  const inStrings: LocatedComment[] = [];
+  const ctx = makeContext(text, file, locate, diagnostics, guarded.stringDepth, inStrings);
   locateProblems(ctx, lexed.problems);
   locateProblems(ctx, guarded.problems);
 
@@ -108,7 +119,8 @@ function parseDecls(file: string, text: string, diagnostics: Diagnostic[]): Decl
       if (decl) decls.push(decl);
     }
   });
-  return decls;
+  const trailingComments = attachDslComments(decls, text, lexed.tokens, lexed.comments, inStrings);
+  return { decls, ...(trailingComments && { trailingComments }) };
 }
 
 function isDeclarationKeyword(t: IToken): boolean {

@@ -4,6 +4,7 @@
  * map offsets inside a YAML scalar to its own lines and columns.
  */
 import type { Expr, StringPart } from './ast';
+import type { LocatedComment } from './attach-comments';
 import type { Locate } from './cst-access';
 import { offsetSpan } from './cst-access';
 import { interpolation } from './cst-to-ast';
@@ -19,6 +20,17 @@ export type { Locate } from './cst-access';
 export interface ExpressionResult {
   readonly expr?: Expr;
   readonly diagnostics: Diagnostic[];
+  /** Comments inside the expression (`a > 3  # why`), when there are some. */
+  readonly comments?: readonly LocatedComment[];
+}
+
+function result(
+  expr: Expr | undefined,
+  diagnostics: Diagnostic[],
+  comments: LocatedComment[],
+): ExpressionResult {
+  const found = comments.length > 0 ? { comments } : {};
+  return expr && diagnostics.length === 0 ? { expr, diagnostics, ...found } : { diagnostics, ...found };
 }
 
 /**
@@ -30,13 +42,14 @@ export interface ExpressionResult {
  */
 export function parseExpression(text: string, file: string, locate: Locate): ExpressionResult {
   const diagnostics: Diagnostic[] = [];
+  const comments: LocatedComment[] = [];
   const expr = neverThrow(
     () => offsetSpan({ file, locate, diagnostics, interpolate: () => undefined, depthAt: () => 0 }, 0, 0),
-    () => parseExpressionAt(text, file, locate, 0, diagnostics),
+    () => parseExpressionAt(text, file, locate, 0, diagnostics, comments),
     () => undefined,
     diagnostics,
   );
-  return expr && diagnostics.length === 0 ? { expr, diagnostics } : { diagnostics };
+  return result(expr, diagnostics, comments);
 }
 
 /**
@@ -47,7 +60,8 @@ export function parseExpression(text: string, file: string, locate: Locate): Exp
  */
 export function parseTemplate(text: string, file: string, locate: Locate): ExpressionResult {
   const diagnostics: Diagnostic[] = [];
-  const ctx = makeContext(text, file, locate, diagnostics, new Map());
+  const comments: LocatedComment[] = [];
+  const ctx = makeContext(text, file, locate, diagnostics, new Map(), comments);
   const expr = neverThrow(
     () => offsetSpan(ctx, 0, 0),
     () => {
@@ -90,5 +104,5 @@ export function parseTemplate(text: string, file: string, locate: Locate): Expre
     () => undefined,
     diagnostics,
   );
-  return expr && diagnostics.length === 0 ? { expr, diagnostics } : { diagnostics };
+  return result(expr, diagnostics, comments);
 }

@@ -2,9 +2,14 @@
  * The canonical DSL formatter: `opsflow fmt`, and the DSL side of YAML ⇄ DSL translation.
  *
  * Layout follows LANGUAGE.md: two-space indentation, one clause per line between the rule header
- * and `do`, nested blocks closed by `end`, a blank line between declarations. Comments are not in
- * the AST, so formatting drops them. The output parses back to the same AST (spans aside), and
- * formatting is idempotent.
+ * and `do`, nested blocks closed by `end`, a blank line between declarations. The output parses
+ * back to the same AST (spans aside, comments included), and formatting is idempotent.
+ *
+ * Comments (see `ast.ts`): leading lines at the node's indentation, a trailing comment two spaces
+ * after the node's first line, comments before `do`, `else`, `else if`, `compensate`, `branch` and
+ * `on timeout` at that word's indentation, and comments before an `end` or `}` at the indentation
+ * of the block it closes. Comments the DSL has no place for (on the fields of an action's
+ * parameters or of an object type, which print on one line) are printed before their node.
  */
 import type {
   ActionDecl,
@@ -17,6 +22,14 @@ import type {
   SourceFile,
   Stmt,
 } from './ast';
+import { commentSource } from './attach-comments';
+import {
+  closingComments,
+  fieldComments,
+  stmtComments,
+  stmtTrailingComment,
+  typeComments,
+} from './print-comments';
 import { printExpr, printFieldName, printType, quote } from './print-expr';
 
 export { printExpr, printType } from './print-expr';
@@ -29,12 +42,28 @@ const STATEMENT_WORDS = new Set([
   'fail', 'branch', 'compensate',
 ]); // prettier-ignore
 
-/** Formats a whole source file as DSL text (ending with a newline, or empty for no declarations). */
+/**
+ * Formats a whole source file as DSL text (ending with a newline, or empty for a file with neither
+ * declarations nor comments).
+ */
 export function printDsl(file: SourceFile): string {
-  return file.decls.map((d) => `${printDecl(d)}\n`).join('\n');
+  const parts = file.decls.map((d) => `${printDecl(d)}\n`);
+  const trailing = commentLines(file.trailingComments, '');
+  if (trailing.length > 0) parts.push(`${trailing.join('\n')}\n`);
+  return parts.join('\n');
 }
 
-/** Formats one declaration (no trailing newline). */
+/** Comment lines at indentation `pad`. */
+function commentLines(comments: readonly string[] | undefined, pad: string): string[] {
+  return (comments ?? []).map((c) => pad + commentSource(c));
+}
+
+/** `line`, with a trailing comment if there is one. */
+function trailed(line: string, comment: string | undefined): string {
+  return comment === undefined ? line : `${line}  ${commentSource(comment)}`;
+}
+
+/** Formats one declaration with its comments (no trailing newline). */
 export function printDecl(d: Decl): string {
   switch (d.kind) {
     case 'event':
@@ -51,25 +80,45 @@ function printField(f: FieldDecl): string {
 }
 
 function printEvent(d: EventDecl): string {
-  if (d.fields.length === 0) return `event ${d.name} {}`;
-  return [`event ${d.name} {`, ...d.fields.map((f) => INDENT + printField(f)), '}'].join('\n');
+  const lines = commentLines(d.comments, '');
+  if (d.fields.length === 0 && !d.endComments) {
+    lines.push(trailed(`event ${d.name} {}`, d.trailingComment));
+    return lines.join('\n');
+  }
+  lines.push(trailed(`event ${d.name} {`, d.trailingComment));
+  for (const f of d.fields) {
+    lines.push(...commentLines([...(f.comments ?? []), ...typeComments(f.type)], INDENT));
+    lines.push(trailed(INDENT + printField(f), f.trailingComment));
+  }
+  lines.push(...commentLines(d.endComments, INDENT), '}');
+  return lines.join('\n');
 }
 
 function printAction(d: ActionDecl): string {
   const result = d.result ? ` -> ${printType(d.result)}` : '';
-  return `action ${d.name}(${d.params.map(printField).join(', ')})${result}`;
+  const comments = [...(d.comments ?? []), ...fieldComments(d.params), ...typeComments(d.result)];
+  const line = `action ${d.name}(${d.params.map(printField).join(', ')})${result}`;
+  return [...commentLines(comments, ''), trailed(line, d.trailingComment)].join('\n');
 }
 
 function printRule(d: RuleDecl): string {
-  const lines = [d.description !== undefined ? `rule ${d.name} ${quote(d.description)}` : `rule ${d.name}`];
-  for (const c of d.clauses) lines.push(INDENT + printClause(c));
-  lines.push('do');
+  const header = d.description !== undefined ? `rule ${d.name} ${quote(d.description)}` : `rule ${d.name}`;
+  const lines = [...commentLines(d.comments, ''), trailed(header, d.trailingComment)];
+  for (const c of d.clauses) {
+    const comments = [...(c.comments ?? []), ...(c.kind === 'manual' ? fieldComments(c.params) : [])];
+    lines.push(...commentLines(comments, INDENT), trailed(INDENT + printClause(c), c.trailingComment));
+  }
+  lines.push(...commentLines(d.doComments, ''), 'do');
   printBlock(d.body, 1, lines);
   if (d.compensate) {
-    lines.push('compensate');
+    lines.push(...commentLines(d.compensateComments, ''), 'compensate');
     printBlock(d.compensate, 1, lines);
   }
-  lines.push('end');
+  // Comments before a `compensate` that is not there stay before the `end` rather than vanish.
+  const ending = d.compensate
+    ? (d.endComments ?? [])
+    : [...(d.compensateComments ?? []), ...(d.endComments ?? [])];
+  lines.push(...commentLines(ending, INDENT), 'end');
   return lines.join('\n');
 }
 
@@ -106,91 +155,109 @@ function within(d: DurationLit | undefined): string {
   return d ? ` within ${d.text}` : '';
 }
 
-function printOnTimeout(body: readonly Stmt[] | undefined, level: number, lines: string[]): void {
-  if (!body) return;
+type WithTimeout = Extract<Stmt, { kind: 'wait' | 'approve' }>;
+
+function printOnTimeout(s: WithTimeout, level: number, lines: string[]): void {
+  if (!s.onTimeout) return;
   const pad = INDENT.repeat(level + 1);
-  lines.push(`${pad}on timeout`);
-  printBlock(body, level + 2, lines);
-  lines.push(`${pad}end`);
+  lines.push(...commentLines(s.onTimeoutComments, pad), `${pad}on timeout`);
+  printBlock(s.onTimeout, level + 2, lines);
+  lines.push(...commentLines(s.endComments, pad + INDENT), `${pad}end`);
 }
 
 function printStmt(s: Stmt, level: number, lines: string[]): void {
   const pad = INDENT.repeat(level);
+  const inner = pad + INDENT;
+  lines.push(...commentLines(stmtComments(s), pad));
+  const trailing = stmtTrailingComment(s);
+  const head = (text: string): void => {
+    lines.push(trailed(pad + text, trailing));
+  };
   switch (s.kind) {
     case 'let':
     case 'set':
-      lines.push(`${pad}${s.kind} ${s.name.name} = ${printExpr(s.value)}`);
+      head(`${s.kind} ${s.name.name} = ${printExpr(s.value)}`);
       return;
     case 'call': {
       const bind = s.bind ? `let ${s.bind.name} = ` : '';
       const args = s.args.map((a) => `${printFieldName(a.name)}: ${printExpr(a.value)}`).join(', ');
-      let text = `${pad}${bind}call ${s.action.name}(${args})`;
+      let text = `${bind}call ${s.action.name}(${args})`;
       if (s.retry) {
         text += ` retry ${s.retry.attempts}`;
         if (s.retry.every) text += ` every ${s.retry.every.text}`;
         if (s.retry.backoff !== undefined) text += ` backoff ${s.retry.backoff}`;
       }
       if (s.timeout) text += ` timeout ${s.timeout.text}`;
-      lines.push(text);
+      head(text);
       return;
     }
-    case 'if':
+    case 'if': {
       s.branches.forEach((b, i) => {
-        lines.push(`${pad}${i === 0 ? 'if' : 'else if'} ${printExpr(b.cond)}`);
+        if (i === 0) head(`if ${printExpr(b.cond)}`);
+        else {
+          lines.push(...commentLines(b.comments, pad));
+          lines.push(trailed(`${pad}else if ${printExpr(b.cond)}`, b.trailingComment));
+        }
         printBlock(b.body, level + 1, lines);
       });
       if (s.else) {
-        lines.push(`${pad}else`);
+        lines.push(...commentLines(s.elseComments, pad), `${pad}else`);
         printBlock(s.else, level + 1, lines);
       }
-      lines.push(`${pad}end`);
+      lines.push(
+        ...commentLines(closingComments(!!s.else, s.elseComments, s.endComments), inner),
+        `${pad}end`,
+      );
       return;
+    }
     case 'sleep':
-      lines.push(`${pad}sleep ${startsWithWord(s.duration, ['until'])}`);
+      head(`sleep ${startsWithWord(s.duration, ['until'])}`);
       return;
     case 'sleep_until':
-      lines.push(`${pad}sleep until ${printExpr(s.time)}`);
+      head(`sleep until ${printExpr(s.time)}`);
       return;
     case 'wait': {
       const as = s.as ? ` as ${s.as.name}` : '';
       const where = s.where ? ` where ${printExpr(s.where)}` : '';
-      lines.push(`${pad}wait for ${s.event.name}${as}${where}${within(s.within)}`);
-      printOnTimeout(s.onTimeout, level, lines);
+      head(`wait for ${s.event.name}${as}${where}${within(s.within)}`);
+      printOnTimeout(s, level, lines);
       return;
     }
     case 'approve': {
       const by = s.by ? ` by ${printExpr(s.by)}` : '';
       const as = s.as ? ` as ${s.as.name}` : '';
-      lines.push(`${pad}approve ${printExpr(s.description)}${by}${as}${within(s.within)}`);
-      printOnTimeout(s.onTimeout, level, lines);
+      head(`approve ${printExpr(s.description)}${by}${as}${within(s.within)}`);
+      printOnTimeout(s, level, lines);
       return;
     }
-    case 'parallel':
-      lines.push(`${pad}parallel`);
-      for (const branch of s.branches) {
-        lines.push(`${pad}${INDENT}branch`);
+    case 'parallel': {
+      head('parallel');
+      s.branches.forEach((branch, k) => {
+        lines.push(...commentLines(s.branchComments?.[k], inner), `${inner}branch`);
         printBlock(branch, level + 2, lines);
-      }
-      lines.push(`${pad}end`);
+      });
+      const extra = s.branchComments?.slice(s.branches.length).flat() ?? [];
+      lines.push(...commentLines([...extra, ...(s.endComments ?? [])], inner + INDENT), `${pad}end`);
       return;
+    }
     case 'for_each':
-      lines.push(`${pad}for each ${s.name.name} in ${printExpr(s.list)}`);
+      head(`for each ${s.name.name} in ${printExpr(s.list)}`);
       printBlock(s.body, level + 1, lines);
-      lines.push(`${pad}end`);
+      lines.push(...commentLines(s.endComments, inner), `${pad}end`);
       return;
     case 'emit': {
       const fields = s.fields.map((f) => `${printFieldName(f.name)}: ${printExpr(f.value)}`).join(', ');
-      lines.push(`${pad}emit ${s.event.name} ${fields ? `{ ${fields} }` : '{}'}`);
+      head(`emit ${s.event.name} ${fields ? `{ ${fields} }` : '{}'}`);
       return;
     }
     case 'log':
-      lines.push(`${pad}log ${printExpr(s.message)}`);
+      head(`log ${printExpr(s.message)}`);
       return;
     case 'stop':
-      lines.push(s.message ? `${pad}stop ${startsWithWord(s.message, STATEMENT_WORDS)}` : `${pad}stop`);
+      head(s.message ? `stop ${startsWithWord(s.message, STATEMENT_WORDS)}` : 'stop');
       return;
     case 'fail':
-      lines.push(`${pad}fail ${printExpr(s.message)}`);
+      head(`fail ${printExpr(s.message)}`);
       return;
   }
 }

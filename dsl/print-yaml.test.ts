@@ -25,6 +25,7 @@ function expectRoundTrip(file: SourceFile): string {
   const printed = printYaml(file);
   const back = reparse(printed);
   expect(stripSpans(back.decls)).toEqual(stripSpans(file.decls));
+  expect(back.trailingComments).toEqual(file.trailingComments);
   expect(printYaml(back)).toBe(printed);
   return printed;
 }

@@ -6,10 +6,32 @@
  * positions hold template text: a string literal prints as its text with `${...}` interpolations,
  * numbers, booleans and null as YAML scalars, list and object literals as YAML lists and mappings,
  * and any other expression as `"${expr}"` (which reads back as that expression, keeping its type).
+ *
+ * Comments (see `ast.ts`) are written where the YAML reader finds them again: a declaration's
+ * before its document, a node's before its first entry (or its `- ` item) and after that line,
+ * comments before `do`, `compensate`, `else`, `else if` and `on timeout` before the key
+ * `do:`, `compensate:`, `else:`, `on_timeout:`, those before `branch` before the branch's item, and
+ * those before an `end` (or an event's `}`) after the last block's items, at their indentation.
  */
 import type { Clause, Decl, Expr, FieldDecl, RetrySpec, SourceFile, Stmt, StringPart, TypeExpr } from './ast';
 import { printExpr } from './print-dsl';
-import { emitDocument, numberScalar, quotedScalar, rawScalar, sourceScalar, stringScalar } from './yaml-emit';
+import {
+  closingComments,
+  fieldComments,
+  stmtComments,
+  stmtTrailingComment,
+  typeComments,
+} from './print-comments';
+import {
+  commentBlock,
+  emitDocument,
+  numberScalar,
+  quotedScalar,
+  rawScalar,
+  sourceScalar,
+  stringScalar,
+  withNotes,
+} from './yaml-emit';
 import type { YNode } from './yaml-emit';
 import { printTypeText } from './yaml-types';
 
@@ -17,32 +39,65 @@ type Entries = (readonly [string, YNode])[];
 
 /** The file as YAML: each declaration is one document, separated by `---`. */
 export function printYaml(file: SourceFile): string {
-  return file.decls.map((decl) => emitDocument(declNode(decl))).join('---\n');
+  const docs = file.decls.map((decl) => lines(declComments(decl)) + emitDocument(declNode(decl)));
+  return docs.join('---\n') + lines(file.trailingComments);
+}
+
+function lines(comments: readonly string[] | undefined): string {
+  return commentBlock(comments)
+    .map((line) => `${line}\n`)
+    .join('');
+}
+
+function declComments(decl: Decl): string[] {
+  const own = decl.comments ?? [];
+  return decl.kind === 'action'
+    ? [...own, ...fieldComments(decl.params), ...typeComments(decl.result)]
+    : [...own];
 }
 
 const map = (entries: Entries): YNode => ({ t: 'map', entries });
 const seq = (items: YNode[]): YNode => ({ t: 'seq', items });
 
+/** `entries` with notes added to the value of entry `index` (the last one for -1). */
+function noted(entries: Entries, index: number, notes: Parameters<typeof withNotes>[1]): Entries {
+  const i = index < 0 ? entries.length + index : index;
+  const entry = entries[i];
+  if (entry === undefined) return entries;
+  const copy = [...entries];
+  copy[i] = [entry[0], withNotes(entry[1], notes)];
+  return copy;
+}
+
 function declNode(decl: Decl): YNode {
+  const head = (key: string): readonly [string, YNode] => [
+    key,
+    withNotes(stringScalar(decl.name), { trailing: decl.trailingComment }),
+  ];
   switch (decl.kind) {
     case 'rule': {
-      const entries: Entries = [['rule', stringScalar(decl.name)]];
+      const entries: Entries = [head('rule')];
       if (decl.description !== undefined) entries.push(['description', stringScalar(decl.description)]);
-      for (const clause of decl.clauses) entries.push(...clauseEntries(clause));
-      entries.push(['do', stepsNode(decl.body)]);
-      if (decl.compensate) entries.push(['compensate', stepsNode(decl.compensate)]);
+      for (const clause of decl.clauses) {
+        const before = [...(clause.comments ?? []), ...(clause.kind === 'manual' ? fieldComments(clause.params) : [])]; // prettier-ignore
+        entries.push(...noted(clauseEntries(clause), 0, { before, trailing: clause.trailingComment }));
+      }
+      const end = closingComments(!!decl.compensate, decl.compensateComments, decl.endComments);
+      const body = withNotes(stepsNode(decl.body), { before: decl.doComments });
+      entries.push(['do', decl.compensate ? body : withNotes(body, { after: end })]);
+      if (decl.compensate) {
+        const notes = { before: decl.compensateComments, after: end };
+        entries.push(['compensate', withNotes(stepsNode(decl.compensate), notes)]);
+      }
       return map(entries);
     }
     case 'event':
       return map([
-        ['event', stringScalar(decl.name)],
-        ['fields', fieldsNode(decl.fields)],
+        head('event'),
+        ['fields', withNotes(fieldsNode(decl.fields, true), { after: decl.endComments })],
       ]);
     case 'action': {
-      const entries: Entries = [
-        ['action', stringScalar(decl.name)],
-        ['params', fieldsNode(decl.params)],
-      ];
+      const entries: Entries = [head('action'), ['params', fieldsNode(decl.params)]];
       if (decl.result) entries.push(['result', typeNode(decl.result)]);
       return map(entries);
     }
@@ -74,8 +129,15 @@ function clauseEntries(clause: Clause): Entries {
   }
 }
 
-function fieldsNode(fields: readonly FieldDecl[]): YNode {
-  return map(fields.map((f) => [f.name, typeNode(f.type)] as const));
+/** `name: type` entries; with `commented`, each with its field's comments (an event's fields). */
+function fieldsNode(fields: readonly FieldDecl[], commented = false): YNode {
+  return map(
+    fields.map((f) => {
+      if (!commented) return [f.name, typeNode(f.type)] as const;
+      const before = [...(f.comments ?? []), ...typeComments(f.type)];
+      return [f.name, withNotes(typeNode(f.type), { before, trailing: f.trailingComment })] as const;
+    }),
+  );
 }
 
 /** A non-optional inline object is a nested mapping; every other type is type text. */
@@ -146,7 +208,9 @@ function interpolated(expr: Expr): YNode {
 }
 
 function stepsNode(stmts: readonly Stmt[]): YNode {
-  return seq(stmts.map(stepNode));
+  return seq(
+    stmts.map((s) => withNotes(stepNode(s), { before: stmtComments(s), trailing: stmtTrailingComment(s) })),
+  );
 }
 
 function optional(entries: Entries, key: string, node: YNode | undefined): void {
@@ -171,7 +235,7 @@ function stepNode(stmt: Stmt): YNode {
       return map(entries);
     }
     case 'if':
-      return ifNode(stmt.branches, stmt.else);
+      return ifNode(stmt, 0);
     case 'sleep':
       return map([['sleep', exprNode(stmt.duration)]]);
     case 'sleep_until':
@@ -181,7 +245,7 @@ function stepNode(stmt: Stmt): YNode {
       optional(entries, 'as', stmt.as && stringScalar(stmt.as.name));
       optional(entries, 'where', stmt.where && exprNode(stmt.where));
       optional(entries, 'within', stmt.within && stringScalar(stmt.within.text));
-      optional(entries, 'on_timeout', stmt.onTimeout && stepsNode(stmt.onTimeout));
+      optional(entries, 'on_timeout', stmt.onTimeout && onTimeoutNode(stmt, stmt.onTimeout));
       return map(entries);
     }
     case 'approve': {
@@ -189,16 +253,24 @@ function stepNode(stmt: Stmt): YNode {
       optional(entries, 'by', stmt.by && templateNode(stmt.by));
       optional(entries, 'as', stmt.as && stringScalar(stmt.as.name));
       optional(entries, 'within', stmt.within && stringScalar(stmt.within.text));
-      optional(entries, 'on_timeout', stmt.onTimeout && stepsNode(stmt.onTimeout));
+      optional(entries, 'on_timeout', stmt.onTimeout && onTimeoutNode(stmt, stmt.onTimeout));
       return map(entries);
     }
-    case 'parallel':
-      return map([['parallel', seq(stmt.branches.map(stepsNode))]]);
+    case 'parallel': {
+      const last = stmt.branches.length - 1;
+      const extra = stmt.branchComments?.slice(stmt.branches.length).flat() ?? [];
+      const end = [...extra, ...(stmt.endComments ?? [])];
+      const branches = stmt.branches.map((b, k) =>
+        withNotes(stepsNode(b), { before: stmt.branchComments?.[k], ...(k === last && { after: end }) }),
+      );
+      // A parallel without branches (which the checker rejects) still keeps its comments.
+      return map([['parallel', branches.length > 0 ? seq(branches) : withNotes(seq([]), { after: end })]]);
+    }
     case 'for_each':
       return map([
         ['for_each', stringScalar(stmt.name.name)],
         ['in', exprNode(stmt.list)],
-        ['do', stepsNode(stmt.body)],
+        ['do', withNotes(stepsNode(stmt.body), { after: stmt.endComments })],
       ]);
     case 'emit': {
       const entries: Entries = [['emit', stringScalar(stmt.event.name)]];
@@ -227,16 +299,31 @@ function retryNode(retry: RetrySpec): YNode {
   return map(entries);
 }
 
-type Branch = { readonly cond: Expr; readonly body: readonly Stmt[] };
+function onTimeoutNode(stmt: Extract<Stmt, { kind: 'wait' | 'approve' }>, body: readonly Stmt[]): YNode {
+  return withNotes(stepsNode(body), { before: stmt.onTimeoutComments, after: stmt.endComments });
+}
 
-/** `if` / `then` / `else`, with every further branch as an `if` step alone in the `else` list. */
-function ifNode(branches: readonly Branch[], elseBody: readonly Stmt[] | undefined): YNode {
-  const [first, ...rest] = branches;
+type IfStmt = Extract<Stmt, { kind: 'if' }>;
+
+/**
+ * `if` / `then` / `else` from branch `from` on, with every further branch as an `if` step alone in
+ * the `else` list. The comments before `end` follow the last list.
+ */
+function ifNode(stmt: IfStmt, from: number): YNode {
+  const branch = stmt.branches[from];
+  const next = stmt.branches[from + 1];
   const entries: Entries = [
-    ['if', exprNode(first.cond)],
-    ['then', stepsNode(first.body)],
+    ['if', exprNode(branch.cond)],
+    ['then', stepsNode(branch.body)],
   ];
-  if (rest.length > 0) entries.push(['else', seq([ifNode(rest, elseBody)])]);
-  else if (elseBody !== undefined) entries.push(['else', stepsNode(elseBody)]);
-  return map(entries);
+  if (next) {
+    const chained = withNotes(ifNode(stmt, from + 1), { trailing: next.trailingComment });
+    return map([...entries, ['else', withNotes(seq([chained]), { before: next.comments })]]);
+  }
+  if (stmt.else !== undefined) {
+    entries.push(['else', withNotes(stepsNode(stmt.else), { before: stmt.elseComments })]);
+  }
+  return map(
+    noted(entries, -1, { after: closingComments(!!stmt.else, stmt.elseComments, stmt.endComments) }),
+  );
 }

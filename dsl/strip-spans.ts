@@ -2,6 +2,9 @@
  * Removes source positions from an AST so two ASTs can be compared structurally: every key named
  * `span` or ending in `Span` (`nameSpan`, `fnSpan`, `cronSpan`, ...) is dropped, recursively.
  * The input is not modified.
+ *
+ * Comments are kept: both front ends read a comment into the same field and both printers write it
+ * back where it is read from, so "the same AST" after a round trip includes its comments.
  */
 export function stripSpans<T>(value: T): T {
   return strip(value) as T;

@@ -4,6 +4,7 @@
  */
 import { isAlias, isMap, isScalar, isSeq } from 'yaml';
 import type { Document, LineCounter, Node, Pair, Scalar, YAMLMap, YAMLSeq } from 'yaml';
+import type { LocatedComment } from './attach-comments';
 import { Codes, error } from './diagnostics';
 import type { Diagnostic, DiagnosticCode } from './diagnostics';
 import type { Locate } from './parse-expression';
@@ -20,6 +21,8 @@ const ALIAS_BUDGET = 10_000;
 /** The state of loading one YAML document. */
 export class YamlContext {
   readonly diagnostics: Diagnostic[] = [];
+  /** Comments found inside expressions (`when: "a > 3  # why"`), placed with the YAML comments. */
+  readonly exprComments: LocatedComment[] = [];
   private visits = 0;
   private readonly visitLimit: number;
   private budgetReported = false;

@@ -120,7 +120,9 @@ describe('the YAML and DSL forms', () => {
   it('DSL can say whatever YAML can: YAML-made ASTs survive printDsl and parseDsl', () => {
     fc.assert(
       fc.property(yamlFileArb, (file) => {
-        expect(stripSpans(dsl(printDsl(file)).decls)).toEqual(stripSpans(file.decls));
+        const back = dsl(printDsl(file));
+        expect(stripSpans(back.decls)).toEqual(stripSpans(file.decls));
+        expect(back.trailingComments).toEqual(file.trailingComments);
       }),
       { numRuns: 100 },
     );
@@ -129,7 +131,9 @@ describe('the YAML and DSL forms', () => {
   it('YAML can say what DSL can, within its limits: DSL-made ASTs survive printYaml and parseYaml', () => {
     fc.assert(
       fc.property(dslFileArb.filter(yamlRepresentable), (file) => {
-        expect(stripSpans(yaml(printYaml(file)).decls)).toEqual(stripSpans(file.decls));
+        const back = yaml(printYaml(file));
+        expect(stripSpans(back.decls)).toEqual(stripSpans(file.decls));
+        expect(back.trailingComments).toEqual(file.trailingComments);
       }),
       { numRuns: 100 },
     );

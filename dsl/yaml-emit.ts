@@ -4,14 +4,59 @@
  *
  * Whether a plain scalar is safe is decided by asking the `yaml` package to read it back, not by
  * re-implementing YAML's plain-scalar rules: that way a printed file always means what the AST says.
+ *
+ * Comments are notes on nodes ({@link Notes}), written where `attach-comments-yaml.ts` reads them
+ * back from: before an entry or item at its indentation, after its first line, or after the last
+ * line of a collection at the indentation of its items (further in than the entry holding it).
  */
 import { isMap, isScalar, isSeq, parseDocument } from 'yaml';
+import { commentSource } from './attach-comments';
 
-/** What the printer builds: a tree of already-rendered scalars. */
-export type YNode =
+/** Comments around a node, by where the emitter writes them. */
+export interface Notes {
+  /** Comment lines before the entry or list item holding the node, at its indentation. */
+  readonly before?: readonly string[];
+  /** A comment at the end of the first line of the entry or list item holding the node. */
+  readonly trailing?: string;
+  /**
+   * Comment lines after the node: at the indentation of its items, or, for a scalar or an empty
+   * collection, two spaces further in than the entry or item holding it. Not for a document's root.
+   */
+  readonly after?: readonly string[];
+}
+
+/** What the printer builds: a tree of already-rendered scalars, with comments. */
+export type YNode = (
   | { readonly t: 'scalar'; readonly text: string }
   | { readonly t: 'map'; readonly entries: readonly (readonly [string, YNode])[] }
-  | { readonly t: 'seq'; readonly items: readonly YNode[] };
+  | { readonly t: 'seq'; readonly items: readonly YNode[] }
+) &
+  Notes;
+
+/** `node` with more comments: `before` and `after` lines are added, `trailing` set if absent. */
+export function withNotes(node: YNode, notes: Notes): YNode {
+  const before = [...(node.before ?? []), ...(notes.before ?? [])];
+  const after = [...(node.after ?? []), ...(notes.after ?? [])];
+  const trailing = node.trailing ?? notes.trailing;
+  return {
+    ...node,
+    ...(before.length > 0 && { before }),
+    ...(after.length > 0 && { after }),
+    ...(trailing !== undefined && { trailing }),
+  };
+}
+
+/** Comment lines at `indent` spaces. */
+export function commentBlock(comments: readonly string[] | undefined, indent = 0): string[] {
+  const pad = ' '.repeat(indent);
+  return (comments ?? []).map((c) => pad + commentSource(c));
+}
+
+function trailed(line: string, comment: string | undefined): string {
+  return comment === undefined ? line : `${line}  ${commentSource(comment)}`;
+}
+
+const isComment = (line: string): boolean => line.trimStart().startsWith('#');
 
 const SIMPLE_KEY = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
@@ -32,30 +77,52 @@ function inline(node: YNode): string | undefined {
   return undefined;
 }
 
-/** Lines of a non-empty collection, each indented by `indent` spaces. */
+/** Lines of a non-empty collection, each indented by `indent` spaces, then its `after` comments. */
 function block(node: YNode, indent: number): string[] {
   const pad = ' '.repeat(indent);
   const out: string[] = [];
   if (node.t === 'map') {
     for (const [key, value] of node.entries) {
       const k = SIMPLE_KEY.test(key) ? key : doubleQuoted(key);
+      out.push(...commentBlock(value.before, indent));
       const one = inline(value);
-      if (one !== undefined) out.push(`${pad}${k}: ${one}`);
-      else out.push(`${pad}${k}:`, ...block(value, indent + 2));
+      if (one !== undefined) {
+        out.push(trailed(`${pad}${k}: ${one}`, value.trailing), ...commentBlock(value.after, indent + 2));
+      } else {
+        out.push(trailed(`${pad}${k}:`, value.trailing), ...block(value, indent + 2));
+      }
     }
   } else if (node.t === 'seq') {
-    for (const item of node.items) {
-      const one = inline(item);
-      if (one !== undefined) {
-        out.push(`${pad}- ${one}`);
-        continue;
-      }
-      // The item's first line moves up next to the dash: `- key: value` / `- - step`.
-      const lines = block(item, indent + 2);
-      lines[0] = `${pad}- ${lines[0].slice(indent + 2)}`;
-      out.push(...lines);
-    }
+    for (const item of node.items) out.push(...seqItem(item, indent));
   }
+  out.push(...commentBlock(node.after, indent));
+  return out;
+}
+
+function seqItem(item: YNode, indent: number): string[] {
+  const pad = ' '.repeat(indent);
+  const out = commentBlock(item.before, indent);
+  const one = inline(item);
+  if (one !== undefined) {
+    out.push(trailed(`${pad}- ${one}`, item.trailing), ...commentBlock(item.after, indent + 2));
+    return out;
+  }
+  const lines = block(item, indent + 2);
+  if (isComment(lines[0])) {
+    // Comments before the item's first entry stay inside the item: the dash gets a line of its own.
+    out.push(trailed(`${pad}-`, item.trailing), ...lines);
+    return out;
+  }
+  // The item's first line moves up next to the dash: `- key: value` / `- - step`.
+  const first = `${pad}- ${lines[0].slice(indent + 2)}`;
+  const firstTrailing = item.t === 'map' ? item.entries[0]?.[1].trailing : item.t === 'seq' ? item.items[0]?.trailing : undefined; // prettier-ignore
+  if (item.trailing !== undefined && firstTrailing !== undefined) {
+    // Both the item and its first entry want the end of the same line: the item's comment goes first.
+    out.push(...commentBlock([item.trailing], indent), first);
+  } else {
+    out.push(trailed(first, item.trailing));
+  }
+  out.push(...lines.slice(1));
   return out;
 }
 

@@ -22,6 +22,9 @@ import type {
   SourceFile,
   Stmt,
 } from './ast';
+import type { LocatedComment } from './attach-comments';
+import { attachYamlComments } from './attach-comments-yaml';
+import type { YamlDecl } from './attach-comments-yaml';
 import { Codes, error, warning } from './diagnostics';
 import type { Diagnostic } from './diagnostics';
 import type { Span } from './span';
@@ -62,7 +65,7 @@ const MAX_SYNTAX_ERRORS = 20;
 /**
  * Parses a YAML rule file. `file` is the name diagnostics carry (relative to the rule set root).
  * Never throws: every problem is a diagnostic, and a document with YAML syntax errors contributes
- * no declaration.
+ * no declaration. Comments are attached to the declarations' nodes (see `ast.ts`).
  */
 export function parseYaml(file: string, text: string): { file: SourceFile; diagnostics: Diagnostic[] } {
   const diagnostics: Diagnostic[] = [];
@@ -103,6 +106,8 @@ export function parseYaml(file: string, text: string): { file: SourceFile; diagn
     };
   }
   if ('empty' in docs) syntax(docs.errors, 'error');
+  const placed: YamlDecl[] = [];
+  const inExpressions: LocatedComment[] = [];
   for (const doc of docs) {
     syntax(doc.errors, 'error');
     syntax(doc.warnings, 'warning');
@@ -111,7 +116,10 @@ export function parseYaml(file: string, text: string): { file: SourceFile; diagn
     const start = doc.contents?.range?.[0] ?? 0;
     try {
       const decl = declOf(ctx, doc, spanAt(start, start));
-      if (decl) decls.push(decl);
+      if (decl) {
+        decls.push(decl);
+        placed.push({ doc, decl });
+      }
     } catch (e) {
       // Input nested too deeply for the stack, or a defect: either way a diagnostic, never a throw.
       const message =
@@ -125,8 +133,16 @@ export function parseYaml(file: string, text: string): { file: SourceFile; diagn
       );
     }
     diagnostics.push(...ctx.diagnostics);
+    inExpressions.push(...ctx.exprComments);
   }
-  return { file: { file, form: 'yaml', decls }, diagnostics };
+  let trailingComments: string[] | undefined;
+  try {
+    trailingComments = attachYamlComments(text, placed, inExpressions);
+  } catch (e) {
+    const message = `internal error while reading comments: ${e instanceof Error ? e.message : String(e)}`;
+    diagnostics.push(error(Codes.internalError, message, spanAt(0, 0)));
+  }
+  return { file: { file, form: 'yaml', decls, ...(trailingComments && { trailingComments }) }, diagnostics };
 }
 
 /**

@@ -74,6 +74,7 @@ function parseWith(
 ): Expr | undefined {
   const result = parse(text, ctx.file, ctx.locate(node));
   ctx.diagnostics.push(...result.diagnostics);
+  if (result.comments) ctx.exprComments.push(...result.comments);
   return result.expr;
 }
 

@@ -21,6 +21,7 @@ import type {
   TypeExpr,
 } from '../ast';
 import type { Span } from '../span';
+import { withComments } from './comment-arbitraries';
 
 /** Spans are ignored by the comparisons these arbitraries serve. */
 const Z: Span = { file: 'gen.rule', line: 1, column: 1, endLine: 1, endColumn: 1 };
@@ -374,7 +375,7 @@ export const decl: fc.Arbitrary<Decl> = fc.oneof(
     })),
 );
 
-/** A whole DSL source file. */
-export const sourceFile: fc.Arbitrary<SourceFile> = fc
-  .array(decl, { maxLength: 3 })
-  .map((decls) => ({ file: 'gen.rule', form: 'dsl', decls }));
+/** A whole DSL source file, with comments here and there. */
+export const sourceFile: fc.Arbitrary<SourceFile> = withComments(
+  fc.array(decl, { maxLength: 3 }).map((decls) => ({ file: 'gen.rule', form: 'dsl', decls })),
+);

@@ -22,6 +22,7 @@ import type {
   TypeExpr,
 } from '../ast';
 import type { Span } from '../span';
+import { withComments } from './comment-arbitraries';
 
 const S: Span = { file: 'gen', line: 1, column: 1, endLine: 1, endColumn: 1 };
 
@@ -336,13 +337,15 @@ const actionArb: fc.Arbitrary<ActionDecl> = fc
   .record({ name: qualified, params: fieldDecls, result: opt(types.type) })
   .map((a) => compact({ kind: 'action', ...a, nameSpan: S, span: S }));
 
-/** A file of up to three declarations. */
-export const sourceFileArb: fc.Arbitrary<SourceFile> = fc
-  .array(fc.oneof<fc.Arbitrary<Decl>[]>(ruleArb, ruleArb, eventArb, actionArb), {
-    minLength: 1,
-    maxLength: 3,
-  })
-  .map((decls) => ({ file: 'gen.rule.yaml', form: 'yaml', decls }));
+/** A file of up to three declarations, with comments here and there. */
+export const sourceFileArb: fc.Arbitrary<SourceFile> = withComments(
+  fc
+    .array(fc.oneof<fc.Arbitrary<Decl>[]>(ruleArb, ruleArb, eventArb, actionArb), {
+      minLength: 1,
+      maxLength: 3,
+    })
+    .map((decls) => ({ file: 'gen.rule.yaml', form: 'yaml', decls })),
+);
 
 /** Statements alone, for smaller counterexamples. */
 export const stmtArb: fc.Arbitrary<Stmt> = stmts.stmt;

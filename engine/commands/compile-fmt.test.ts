@@ -97,6 +97,48 @@ describe('opsflow compile and fmt', () => {
     expect(readdirSync(dir)).toEqual(['restock.rule']);
   });
 
+  it('keeps comments with --write, formatting and translating both ways', async () => {
+    const commented = `# 补货规则：库存低于再订货点时下单
+rule restock "补货"  # owned by ops
+  on inventory.updated
+  # 2x the shortfall, as purchasing asked (OPS-12)
+  when event.available < event.reorder_point
+do
+      let qty = max(event.reorder_qty, event.reorder_point * 2 - event.available)   # never 0
+  if qty > 100
+    # big orders wait for a human
+    log "big"
+  else
+    # nothing special
+  end
+end
+
+# more rules below
+`;
+    const formatted = commented
+      .replace('      let qty', '  let qty')
+      .replace('available)   #', 'available)  #');
+    write('restock.rule', commented);
+    expect((await runCli(['fmt', '--write', 'restock.rule'], dir)).code).toBe(0);
+    expect(read('restock.rule')).toBe(formatted);
+    expect((await runCli(['fmt', '--check', 'restock.rule'], dir)).code).toBe(0);
+
+    expect((await runCli(['fmt', '--to', 'yaml', '--write', 'restock.rule'], dir)).code).toBe(0);
+    const yaml = read('restock.rule.yaml');
+    for (const comment of [
+      '# 补货规则：库存低于再订货点时下单',
+      'rule: restock  # owned by ops',
+      '# big orders wait for a human',
+      '# nothing special',
+      '# more rules below',
+    ]) {
+      expect(yaml).toContain(comment);
+    }
+    expect((await runCli(['fmt', '--check', 'restock.rule.yaml'], dir)).code).toBe(0);
+    expect((await runCli(['fmt', '--to', 'dsl', '--write', 'restock.rule.yaml'], dir)).code).toBe(0);
+    expect(read('restock.rule')).toBe(formatted);
+  });
+
   it('reports --check differences with exit 1 and writes nothing', async () => {
     write('messy.rule', RULE.replace('do\n', 'do\n\n\n'));
     const before = read('messy.rule');
