@@ -4,9 +4,13 @@
  * missed target shows as `no` in the table.
  */
 import { benchDsl } from './dsl';
+import { benchInterpreter } from './interpreter';
 import { markdownTable, saveReport, type BenchmarkReport } from './harness';
 
-const benchmarks: readonly [string, () => Promise<BenchmarkReport>][] = [['dsl', benchDsl]];
+const benchmarks: readonly [string, () => Promise<BenchmarkReport>][] = [
+  ['dsl', benchDsl],
+  ['interpreter', benchInterpreter],
+];
 
 async function main(): Promise<void> {
   const reports: BenchmarkReport[] = [];
