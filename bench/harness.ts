@@ -46,6 +46,37 @@ export async function measure(fn: () => unknown | Promise<unknown>, rounds = 7, 
   return summarize(times);
 }
 
+/**
+ * Measures `ours` and `baseline` in alternating rounds and takes the median of the per-round
+ * ratios: on a shared 2-core machine the load drifts, and alternating keeps both sides of each
+ * ratio under the same conditions.
+ */
+export async function measurePair(
+  ours: () => unknown | Promise<unknown>,
+  baseline: () => unknown | Promise<unknown>,
+  rounds = 9,
+  warmup = 2,
+): Promise<{ ours: Sample; baseline: Sample; ratio: number }> {
+  for (let i = 0; i < warmup; i++) {
+    await ours();
+    await baseline();
+  }
+  const a: number[] = [];
+  const b: number[] = [];
+  const ratios: number[] = [];
+  for (let i = 0; i < rounds; i++) {
+    const t0 = process.hrtime.bigint();
+    await ours();
+    const t1 = process.hrtime.bigint();
+    await baseline();
+    const t2 = process.hrtime.bigint();
+    a.push(Number(t1 - t0) / 1e6);
+    b.push(Number(t2 - t1) / 1e6);
+    ratios.push(Number(t1 - t0) / Number(t2 - t1));
+  }
+  return { ours: summarize(a), baseline: summarize(b), ratio: summarize(ratios).median };
+}
+
 export function summarize(values: readonly number[]): Sample {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = Math.floor(sorted.length / 2);
