@@ -113,6 +113,20 @@ describe('opsflow check', () => {
     expect(result.stderr).not.toMatch(/\bat .*\.(ts|js):\d+/);
   });
 
+  it('checks rule test files against their rules', async () => {
+    write('catalog.rule', EVENTS);
+    write('r.rule', 'rule r\n  on ticket.opened\ndo\nend\n');
+    write(
+      'r.test.yaml',
+      'test: t\nrule: rr\ntrigger: { event: ticket.opened, data: { ticket_id: T, priority: low } }\nexpect: { status: completed }\n',
+    );
+    const result = await runCli(['check', '.'], dir);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toMatch(
+      /^r\.test\.yaml:2:7: error test-invalid: test 't': unknown rule 'rr'; did you mean 'r'\?/m,
+    );
+  });
+
   it('exits 2 on misuse', async () => {
     expect((await runCli(['check', '--format', 'xml', '.'], dir)).code).toBe(2);
     expect((await runCli(['check', '--bogus'], dir)).code).toBe(2);

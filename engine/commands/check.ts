@@ -1,6 +1,10 @@
 import { Option, type Command } from 'commander';
 import { diagnosticToJson, renderDiagnostics } from '../../dsl/render';
-import { compileRuleSet } from '../../dsl/rule-set';
+import { sortDiagnostics, type Diagnostic } from '../../dsl/diagnostics';
+import type { RuleIR } from '../../dsl/ir';
+import { parseRuleTests } from '../../dsl/rule-test';
+import { compileRuleSet, fileKind, type RuleSetInput } from '../../dsl/rule-set';
+import { prepareTest } from '../rule-tests/prepare';
 import { ExitCode, type CliIo } from '../cli';
 import { readRuleSet } from '../rule-files';
 
@@ -20,7 +24,11 @@ export function registerCheck(program: Command, io: CliIo, setExit: (code: numbe
       const given = paths.length > 0 ? paths : [process.env.OPSFLOW_RULES || '.'];
       const read = readRuleSet(given, io.cwd);
       const compiled = compileRuleSet(read.files);
-      const diagnostics = [...read.diagnostics, ...compiled.diagnostics];
+      const diagnostics = sortDiagnostics([
+        ...read.diagnostics,
+        ...compiled.diagnostics,
+        ...checkTests(read.files, compiled.rules),
+      ]);
       const failed = diagnostics.some((d) => d.severity === 'error');
 
       if (options.format === 'json') {
@@ -41,4 +49,20 @@ export function registerCheck(program: Command, io: CliIo, setExit: (code: numbe
       }
       setExit(failed ? ExitCode.failed : ExitCode.ok);
     });
+}
+
+/**
+ * Rule test files are checked too: their shape always, and whether they fit their rules when the
+ * rules compiled (a test of a rule that has errors would only repeat them).
+ */
+function checkTests(files: readonly RuleSetInput[], rules: readonly RuleIR[]): Diagnostic[] {
+  const byName = new Map(rules.map((r) => [r.name, r]));
+  const out: Diagnostic[] = [];
+  for (const file of files.filter((f) => fileKind(f.path) === 'test')) {
+    const parsed = parseRuleTests(file.path, file.content);
+    out.push(...parsed.diagnostics);
+    if (rules.length === 0) continue;
+    for (const test of parsed.tests) out.push(...prepareTest(test, byName).diagnostics);
+  }
+  return out;
 }
