@@ -9,7 +9,7 @@ module.exports = {
   testPathIgnorePatterns: ['/node_modules/', '/dist/', '/.cache/', '/data/'],
   modulePathIgnorePatterns: ['<rootDir>/dist/', '<rootDir>/.cache/'],
   transform: {
-    '^.+\\.(t|j)s$': [
+    '^.+\\.(t|c?j)s$': [
       '@swc/jest',
       {
         jsc: {
@@ -23,9 +23,7 @@ module.exports = {
   },
   // @chevrotain/* export only an `import` condition; point jest's CommonJS resolver at the files.
   moduleNameMapper: { '^@chevrotain/(.*)$': '<rootDir>/node_modules/@chevrotain/$1/lib/src/api.js' },
-  transformIgnorePatterns: ['/node_modules/(?!(chevrotain|@chevrotain|lodash-es)/)'],
-  globalSetup: '<rootDir>/test/global-setup.ts',
-  globalTeardown: '<rootDir>/test/global-teardown.ts',
+  transformIgnorePatterns: ['/node_modules/(?!(chevrotain|@chevrotain|lodash-es|@electric-sql/pglite)/)'],
   testTimeout: 60_000,
   maxWorkers: 2,
 };

@@ -7,6 +7,7 @@ import { registerFmt } from './commands/fmt';
 import { registerMigrate } from './commands/migrate';
 import { registerStart } from './commands/start';
 import { registerTest } from './commands/test';
+import { registerWorker } from './commands/worker';
 import { projectRoot } from './paths';
 
 /** Where a command writes; tests pass buffers, the binary passes the process streams. */
@@ -38,6 +39,7 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
   registerFmt(program, io, setExit);
   registerTest(program, io, setExit);
   registerStart(program, io, setExit);
+  registerWorker(program, io, setExit);
   registerMigrate(program, io, setExit);
   return program;
 }

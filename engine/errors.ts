@@ -14,3 +14,70 @@ export class ServerStartError extends Error {
 export class MigrationError extends Error {
   override readonly name = 'MigrationError';
 }
+
+/** A rule (or one of its versions) the caller named is not in the registry. */
+export class RuleNotFoundError extends Error {
+  override readonly name = 'RuleNotFoundError';
+  constructor(
+    readonly rule: string,
+    readonly version?: number,
+  ) {
+    super(
+      version === undefined ? `no rule named ${rule} is deployed` : `rule ${rule} has no version ${version}`,
+    );
+  }
+}
+
+/** One reason an event or an input was refused: `path` is like `data.items[2].sku` (empty for the root). */
+export interface FieldProblem {
+  readonly path: string;
+  readonly message: string;
+}
+
+/** An event (or one event of a batch, by `index`) that cannot be accepted, with every reason. */
+export interface EventProblem extends FieldProblem {
+  /** Position in a batch; 0 for a single event. */
+  readonly index: number;
+}
+
+/** Ingest refused the events: malformed envelope, data not matching the schema, too large. Nothing was stored. */
+export class EventValidationError extends Error {
+  override readonly name = 'EventValidationError';
+  constructor(readonly problems: readonly EventProblem[]) {
+    super(
+      `event refused: ${problems
+        .slice(0, 5)
+        .map((p) => `${p.index > 0 ? `[${p.index}] ` : ''}${p.path ? `${p.path}: ` : ''}${p.message}`)
+        .join('; ')}${problems.length > 5 ? ` (and ${problems.length - 5} more)` : ''}`,
+    );
+  }
+}
+
+/** An `emit` went deeper than the causal depth bound: rules are triggering each other in a loop. */
+export class CausalDepthExceededError extends Error {
+  override readonly name = 'CausalDepthExceededError';
+  constructor(
+    readonly type: string,
+    readonly depth: number,
+    readonly max: number,
+  ) {
+    super(
+      `emit ${type} refused: causal depth ${depth} is past the bound of ${max} (rules are probably triggering each other in a loop)`,
+    );
+  }
+}
+
+/** A manual run was refused: the rule cannot start by hand this way, or the input does not fit. */
+export class ManualRunError extends Error {
+  override readonly name = 'ManualRunError';
+  constructor(
+    message: string,
+    readonly problems: readonly FieldProblem[] = [],
+  ) {
+    super(
+      problems.length === 0
+        ? message
+        : `${message}: ${problems.map((p) => (p.path ? `${p.path}: ${p.message}` : p.message)).join('; ')}`,
+    );
+  }
+}

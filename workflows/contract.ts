@@ -186,6 +186,13 @@ export interface EngineActivities {
     readonly correlation?: { readonly field: string; readonly value: unknown };
     readonly since: string;
   }): Promise<void>;
-  /** The `wait for` finished: drop the subscription. Idempotent. */
-  unsubscribe(input: { readonly workflowId: string; readonly event: string }): Promise<void>;
+  /**
+   * The `wait for` finished: drop the subscription. Idempotent. Without `correlation`, every
+   * subscription of the run to `event` is dropped.
+   */
+  unsubscribe(input: {
+    readonly workflowId: string;
+    readonly event: string;
+    readonly correlation?: { readonly field: string; readonly value: unknown };
+  }): Promise<void>;
 }

@@ -1,18 +1,20 @@
 import type { Command } from 'commander';
 import type { CliIo } from '../cli';
-import { ConfigError } from '../errors';
+import { loadConfig } from '../config';
 import { migrate } from '../db/migrate';
-import { pgDatabase } from '../db/sql';
+import { openDatabase } from '../db/open-database';
 
-/** `opsflow migrate`: apply pending database migrations (safe to run twice, or from two hosts). */
+/**
+ * `opsflow migrate`: apply pending database migrations to DATABASE_URL, or to the embedded
+ * database in `$OPSFLOW_DATA_DIR/pg` (safe to run twice, or from two hosts at once).
+ */
 export function registerMigrate(program: Command, io: CliIo, setExit: (code: number) => void): void {
   program
     .command('migrate')
-    .description('apply pending database migrations to DATABASE_URL')
+    .description('apply pending database migrations (DATABASE_URL, or the embedded database)')
     .action(async () => {
-      const url = process.env.DATABASE_URL;
-      if (!url) throw new ConfigError('DATABASE_URL is not set (postgres://user:password@host:5432/db)');
-      const db = pgDatabase(url, { max: 1 });
+      const config = loadConfig(process.env, { cwd: io.cwd, role: 'migrate' });
+      const db = await openDatabase(config, 1);
       try {
         const result = await migrate(db);
         for (const name of result.applied) io.stdout.write(`applied ${name}\n`);

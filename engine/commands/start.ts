@@ -1,36 +1,32 @@
-import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import type { CliIo } from '../cli';
-import { startDevServer } from '../temporal/dev-server';
+import { ExitCode, type CliIo } from '../cli';
+import { loadConfig } from '../config';
+import { enginePart } from '../process/engine-part';
+import { runUntilSignalled } from '../process/serve';
 
 /**
- * `opsflow start`: everything on one machine with embedded defaults. For now it runs the
- * Temporal dev server with its SQLite file under the data directory (so runs survive restarts)
- * and the Web UI, and stays up until interrupted.
+ * `opsflow start`: everything in one process, on embedded defaults unless configured otherwise:
+ * PGlite under `$OPSFLOW_DATA_DIR/pg`, a child Temporal dev server with its SQLite file in the
+ * data directory, migrations, the interpreter worker, the rule folder deployed (at boot and on
+ * SIGHUP) and the event router. The REST API joins as a part once it exists.
  */
 export function registerStart(program: Command, io: CliIo, setExit: (code: number) => void): void {
   program
     .command('start')
     .description(
-      'run opsflow on this machine with embedded defaults (local Temporal dev server under ./data)',
+      'run opsflow in one process (embedded PGlite and Temporal dev server under ./data by default)',
     )
     .action(async () => {
-      const dataDir = resolve(io.cwd, process.env.OPSFLOW_DATA_DIR ?? 'data');
-      const port = Number(process.env.OPSFLOW_TEMPORAL_PORT ?? 7233);
-      const uiPort = Number(process.env.OPSFLOW_TEMPORAL_UI_PORT ?? 8233);
-      io.stdout.write(`starting the Temporal dev server (data in ${dataDir})...\n`);
-      const server = await startDevServer({ dbFile: join(dataDir, 'temporal.db'), port, uiPort });
-      io.stdout.write(`Temporal dev server: ${server.address} (namespace ${server.namespace})\n`);
-      io.stdout.write(`Temporal Web UI:     ${server.uiUrl}\n`);
-      io.stdout.write('press Ctrl+C to stop\n');
-      await new Promise<void>((done) => {
-        const stop = (): void => {
-          io.stdout.write('stopping...\n');
-          void server.stop().then(done);
-        };
-        process.once('SIGINT', stop);
-        process.once('SIGTERM', stop);
-      });
-      setExit(0);
+      const config = loadConfig(process.env, { cwd: io.cwd, role: 'start' });
+      const code = await runUntilSignalled(
+        config,
+        {
+          worker: true,
+          api: true,
+          parts: [enginePart({ deployRules: true, router: true })],
+        },
+        io,
+      );
+      setExit(code === 0 ? ExitCode.ok : ExitCode.failed);
     });
 }

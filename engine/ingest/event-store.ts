@@ -1,0 +1,169 @@
+/**
+ * The event store: the one way events get into the `events` table (the transactional outbox),
+ * from outside (`ingest`) and from runs (`storeEmitted`). An event is validated against the
+ * schema the active rules declare for its type, then inserted with its id; a repeated id is a
+ * duplicate (`ON CONFLICT DO NOTHING`), so it is stored once and routed once. Both calls return
+ * only after the insert committed.
+ *
+ * Decision — an event type no active rule declares is stored by default (events are facts: a run
+ * of a removed rule may still wait for it, and it shows in the event log) and reported with
+ * `declared: false`; `unknownTypes: 'reject'` refuses it instead.
+ */
+import { createHash } from 'node:crypto';
+import { conformFields } from '../../dsl/conform';
+import type { EmitOutput, EmittedEvent } from '../../activities/types';
+import type { Sql } from '../db/sql';
+import { CausalDepthExceededError, EventValidationError, type EventProblem } from '../errors';
+import { ActiveRuleCache, type RuleIndex } from '../registry/active-rules';
+import { parseEvents, type IncomingEvent, type IngestLimits } from './envelope';
+
+/** Default bound on `emit` chains: an event `emit`ted 8 steps away from an outside event is the last. */
+export const DEFAULT_MAX_CAUSAL_DEPTH = 8;
+
+export interface EventStoreOptions extends IngestLimits {
+  /** What to do with a type no active rule declares (default `store`). */
+  readonly unknownTypes?: 'store' | 'reject';
+  /** The deepest `emit` accepted (default 8); deeper ones are refused. */
+  readonly maxCausalDepth?: number;
+  /** Shared with the router to read the rules once; one of its own otherwise. */
+  readonly rules?: ActiveRuleCache;
+  /** Called after events were stored (not for duplicates only), e.g. to wake the router at once. */
+  readonly onStored?: () => void;
+}
+
+/** What happened to one event of a request. */
+export interface IngestedEvent {
+  readonly id: string;
+  readonly type: string;
+  /** The id was stored before: nothing was stored or will be routed again. */
+  readonly duplicate: boolean;
+  /** Some active rule declares the type (its data was checked against that schema). */
+  readonly declared: boolean;
+}
+
+interface Row {
+  readonly id: string;
+  readonly type: string;
+  readonly source: string | null;
+  readonly subject: string | null;
+  readonly time: string | null;
+  readonly data: Readonly<Record<string, unknown>>;
+  readonly causal_depth: number;
+}
+
+/** Stores events; one instance per process is enough. */
+export class EventStore {
+  private readonly rules: ActiveRuleCache;
+
+  constructor(
+    private readonly db: Sql,
+    private readonly options: EventStoreOptions = {},
+  ) {
+    this.rules = options.rules ?? new ActiveRuleCache(db, 1000);
+  }
+
+  /**
+   * Validates and stores one event or a batch (a parsed JSON body). All or nothing: if any event
+   * of a batch is refused, none is stored and `EventValidationError` lists every problem.
+   */
+  async ingest(body: unknown): Promise<IngestedEvent[]> {
+    const parsed = parseEvents(body, this.options);
+    if (!parsed.ok) throw new EventValidationError(parsed.problems);
+    const index = await this.rules.get();
+    const problems: EventProblem[] = [];
+    const rows: Row[] = [];
+    const declared: boolean[] = [];
+    parsed.events.forEach((event, i) => {
+      const checked = this.check(index, event, i, problems);
+      declared.push(checked.declared);
+      rows.push({ ...event, data: checked.data, causal_depth: 0 });
+    });
+    if (problems.length > 0) throw new EventValidationError(problems);
+    const stored = await this.insert(rows);
+    return rows.map((row, i) => ({
+      id: row.id,
+      type: row.type,
+      // Within a batch, the first occurrence of an id is the one stored.
+      duplicate: !stored.delete(row.id),
+      declared: declared[i],
+    }));
+  }
+
+  /**
+   * Stores an event a run emitted. Its id is derived from the idempotency key, so a retried
+   * activity stores it once. Refused (`CausalDepthExceededError`) past the causal depth bound,
+   * and (`EventValidationError`) when its data does not fit the declared schema.
+   */
+  async storeEmitted(event: EmittedEvent): Promise<EmitOutput> {
+    const max = this.options.maxCausalDepth ?? DEFAULT_MAX_CAUSAL_DEPTH;
+    if (event.causalDepth > max) throw new CausalDepthExceededError(event.type, event.causalDepth, max);
+    const id = emittedEventId(event.idempotencyKey);
+    const problems: EventProblem[] = [];
+    const incoming: IncomingEvent = {
+      id,
+      type: event.type,
+      source: `opsflow:rule/${event.source.rule}`,
+      subject: event.source.runId,
+      time: null,
+      data: event.data,
+    };
+    const checked = this.check(await this.rules.get(), incoming, 0, problems);
+    if (problems.length > 0) throw new EventValidationError(problems);
+    await this.insert([{ ...incoming, data: checked.data, causal_depth: event.causalDepth }]);
+    return { eventId: id };
+  }
+
+  private check(
+    index: RuleIndex,
+    event: IncomingEvent,
+    position: number,
+    problems: EventProblem[],
+  ): { declared: boolean; data: Readonly<Record<string, unknown>> } {
+    const schemas = index.schemas(event.type);
+    if (schemas.length === 0) {
+      if (this.options.unknownTypes === 'reject') {
+        problems.push({
+          index: position,
+          path: 'type',
+          message: `no deployed rule declares event type ${event.type}`,
+        });
+      }
+      return { declared: false, data: event.data };
+    }
+    // Every rule reading the type must be able to read it: after a rollback two versions of a
+    // schema may be active, and the data has to fit each.
+    let data = event.data;
+    schemas.forEach((schema, i) => {
+      const conformed = conformFields(event.data, schema.fields);
+      for (const p of conformed.problems) {
+        problems.push({ index: position, path: p.path ? `data.${p.path}` : 'data', message: p.message });
+      }
+      if (i === 0) data = conformed.value as Readonly<Record<string, unknown>>;
+    });
+    return { declared: true, data };
+  }
+
+  /** Inserts the rows in one statement; returns the ids that were new. */
+  private async insert(rows: readonly Row[]): Promise<Set<string>> {
+    // One id twice in a batch: only its first occurrence goes in.
+    const unique = new Map<string, Row>();
+    for (const row of rows) if (!unique.has(row.id)) unique.set(row.id, row);
+    // clock_timestamp() keeps the batch's order in received_at, which is the routing order.
+    const { rows: inserted } = await this.db.query<{ id: string }>(
+      `INSERT INTO events (id, type, source, subject, time, data, causal_depth, received_at)
+       SELECT e.id, e.type, e.source, e.subject, coalesce(e.time, now()), e.data, e.causal_depth, clock_timestamp()
+         FROM jsonb_to_recordset($1::jsonb)
+           AS e(id text, type text, source text, subject text, time timestamptz, data jsonb, causal_depth integer)
+       ON CONFLICT (id) DO NOTHING
+       RETURNING id`,
+      [JSON.stringify([...unique.values()])],
+    );
+    if (inserted.length > 0) this.options.onStored?.();
+    return new Set(inserted.map((r) => r.id));
+  }
+}
+
+/** The id of an emitted event: derived from the emit's idempotency key, bounded in length. */
+export function emittedEventId(idempotencyKey: string): string {
+  return `emit-${createHash('sha256').update(idempotencyKey).digest('hex').slice(0, 40)}`;
+}

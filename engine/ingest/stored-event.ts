@@ -1,0 +1,27 @@
+/** Stored events as runs see them. */
+import type { RunEvent } from '../../workflows/contract';
+
+/** The columns of `events` a run needs. */
+export interface StoredEventRow {
+  readonly id: string;
+  readonly type: string;
+  readonly source: string | null;
+  readonly time: Date;
+  readonly data: Readonly<Record<string, unknown>>;
+  readonly causal_depth: number;
+}
+
+/** The columns to select for `StoredEventRow`. */
+export const STORED_EVENT_COLUMNS = 'id, type, source, time, data, causal_depth';
+
+/** A stored event as the interpreter receives it (trigger or signal). */
+export function toRunEvent(row: StoredEventRow): RunEvent {
+  return {
+    id: row.id,
+    type: row.type,
+    time: row.time.toISOString(),
+    data: row.data,
+    ...(row.source !== null ? { source: row.source } : {}),
+    causalDepth: row.causal_depth,
+  };
+}

@@ -1,0 +1,97 @@
+import { existsSync } from 'node:fs';
+import { renderDiagnostics } from '../../dsl/render';
+import { createEmitEvent, EventStore } from '../ingest';
+import { ActiveRuleCache, deployRuleSet } from '../registry';
+import { createSubscriptionActivities, Router } from '../router';
+import { readRuleSet } from '../rule-files';
+import type { EnginePart, ProcessContext, RunningPart } from './extension';
+
+export interface EnginePartOptions {
+  /** Deploy `OPSFLOW_RULES` at boot and on SIGHUP (`opsflow start`). */
+  readonly deployRules: boolean;
+  /** Run the outbox router loop in this process. */
+  readonly router: boolean;
+}
+
+/**
+ * The engine core as a process part: subscriptions and `emit` for the worker, the rule folder
+ * deployed at boot (and again on SIGHUP), and the router loop. An invalid rule folder is
+ * reported and refused; the versions already deployed keep running.
+ */
+export function enginePart(options: EnginePartOptions): EnginePart {
+  // One cache per process: the event store and the router read the active rules once per change.
+  let rules: ActiveRuleCache | undefined;
+  const cache = (ctx: ProcessContext): ActiveRuleCache => (rules ??= new ActiveRuleCache(ctx.db));
+  let router: Router | undefined;
+  return {
+    name: 'engine',
+    engineActivities: (ctx) => createSubscriptionActivities({ db: ctx.db, client: ctx.client }),
+    emitEvent: (ctx) =>
+      createEmitEvent(
+        new EventStore(ctx.db, {
+          maxCausalDepth: ctx.config.maxCausalDepth,
+          rules: cache(ctx),
+          onStored: () => router?.wake(),
+        }),
+      ),
+    async start(ctx): Promise<RunningPart> {
+      const onHangup = (): void => {
+        ctx.log('SIGHUP: deploying the rule folder again');
+        void deployFolder(ctx);
+      };
+      if (options.deployRules) {
+        await deployFolder(ctx);
+        process.on('SIGHUP', onHangup);
+      }
+      if (options.router) {
+        router = new Router({
+          db: ctx.db,
+          client: ctx.client,
+          taskQueue: ctx.config.taskQueue,
+          rules: cache(ctx),
+          onError: (err, eventId) =>
+            ctx.log(`routing event ${eventId} failed: ${err instanceof Error ? err.message : String(err)}`),
+        });
+        router.start();
+        ctx.log('router started');
+      }
+      return {
+        async stop() {
+          process.removeListener('SIGHUP', onHangup);
+          await router?.stop();
+          router = undefined;
+        },
+      };
+    },
+  };
+}
+
+async function deployFolder(ctx: ProcessContext): Promise<void> {
+  const dir = ctx.config.rulesDir;
+  if (!existsSync(dir)) {
+    ctx.log(`no rule folder at ${dir} (OPSFLOW_RULES): nothing deployed`);
+    return;
+  }
+  try {
+    const read = readRuleSet([dir], dir);
+    const sources = new Map(read.files.map((f) => [f.path, f.content]));
+    if (read.diagnostics.length > 0) {
+      ctx.log(`the rule folder ${dir} was not deployed:\n${renderDiagnostics(read.diagnostics, sources)}`);
+      return;
+    }
+    const result = await deployRuleSet(ctx.db, read.files, {
+      author: 'opsflow start',
+      message: `deploy of ${dir}`,
+    });
+    if (!result.ok) {
+      ctx.log(
+        `the rule folder ${dir} has errors; the deployed versions keep running:\n${renderDiagnostics(result.diagnostics, sources)}`,
+      );
+      return;
+    }
+    const changed = result.changes.filter((c) => c.change !== 'unchanged');
+    ctx.log(`deployed ${dir}: ${result.changes.length} rule(s), ${changed.length} changed`);
+  } catch (err) {
+    ctx.log(`deploying ${dir} failed: ${err instanceof Error ? err.message : String(err)}`);
+  }
+}

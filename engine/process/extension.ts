@@ -1,0 +1,32 @@
+import type { Client } from '@temporalio/client';
+import type { EmitEvent } from '../../activities/types';
+import type { Config } from '../config';
+import type { Database } from '../db/sql';
+import type { EngineActivities } from '../../workflows/contract';
+
+/** What a process hands the parts it hosts. */
+export interface ProcessContext {
+  readonly config: Config;
+  readonly db: Database;
+  readonly client: Client;
+  readonly log: (line: string) => void;
+}
+
+/** A part that is running and stops on shutdown (it must stop taking new work first). */
+export interface RunningPart {
+  stop(): Promise<void>;
+}
+
+/**
+ * How the engine core (registry, ingest, router) and the API plug into the processes without
+ * the process code knowing them: `opsflow start` and `opsflow api` pass the parts they host.
+ */
+export interface EnginePart {
+  readonly name: string;
+  /** For the worker: `subscribe`/`unsubscribe` of waiting runs. */
+  engineActivities?(ctx: ProcessContext): EngineActivities;
+  /** For the worker: stores a rule's `emit` as an event. */
+  emitEvent?(ctx: ProcessContext): EmitEvent;
+  /** Starts taking work (router loop, HTTP server) once the worker runs. */
+  start?(ctx: ProcessContext): Promise<RunningPart>;
+}

@@ -1,0 +1,96 @@
+/**
+ * The rules the router and ingest work with: the current version of every rule not removed.
+ * Reading them for every event would cost a join per event, so `ActiveRuleCache` keeps them and
+ * reloads only when a newer registry action (deploy, rollback, enable, disable) exists; any
+ * process sees another process's deploy on its next lookup.
+ */
+import type { EventSchemaIR, RuleIR } from '../../dsl/ir';
+import type { Sql } from '../db/sql';
+import type { ActiveRule } from './types';
+
+/** The current version of every rule that is not removed, by name. */
+export async function activeRules(db: Sql): Promise<ActiveRule[]> {
+  const { rows } = await db.query<{ name: string; version: number; enabled: boolean; ir: RuleIR }>(
+    `SELECT r.name, r.current_version AS version, r.enabled, v.ir
+       FROM rules r JOIN rule_versions v ON v.rule_name = r.name AND v.version = r.current_version
+      WHERE r.removed_at IS NULL ORDER BY r.name`,
+  );
+  return rows.map((r) => ({
+    name: r.name,
+    version: r.version,
+    enabled: r.enabled && !r.ir.disabled,
+    ir: r.ir,
+  }));
+}
+
+/** The active rules indexed for routing and validation. */
+export interface RuleIndex {
+  readonly rules: readonly ActiveRule[];
+  /** Enabled rules triggered by an event type (`on TYPE`). */
+  byTrigger(type: string): readonly ActiveRule[];
+  /**
+   * Every distinct schema the active rules declare for an event type (usually one; two after a
+   * rollback to a version that declared it differently). Empty for a type no rule declares.
+   */
+  schemas(type: string): readonly EventSchemaIR[];
+  find(name: string): ActiveRule | undefined;
+}
+
+/** Builds the index of a list of active rules. */
+export function indexRules(rules: readonly ActiveRule[]): RuleIndex {
+  const triggers = new Map<string, ActiveRule[]>();
+  const schemas = new Map<string, Map<string, EventSchemaIR>>();
+  for (const rule of rules) {
+    if (rule.enabled && rule.ir.trigger.kind === 'event') {
+      const list = triggers.get(rule.ir.trigger.event) ?? [];
+      list.push(rule);
+      triggers.set(rule.ir.trigger.event, list);
+    }
+    for (const schema of rule.ir.events) {
+      const byShape = schemas.get(schema.name) ?? new Map<string, EventSchemaIR>();
+      byShape.set(JSON.stringify(schema.fields), schema);
+      schemas.set(schema.name, byShape);
+    }
+  }
+  const byName = new Map(rules.map((r) => [r.name, r]));
+  return {
+    rules,
+    byTrigger: (type) => triggers.get(type) ?? [],
+    schemas: (type) => [...(schemas.get(type)?.values() ?? [])],
+    find: (name) => byName.get(name),
+  };
+}
+
+/** Keeps the rule index, reloading it when the registry changed (checked at most every `checkMs`). */
+export class ActiveRuleCache {
+  private index: RuleIndex | undefined;
+  private generation: string | undefined;
+  private checkedAt = 0;
+
+  /** `checkMs` bounds how stale the index may be; 0 checks on every call (one indexed query). */
+  constructor(
+    private readonly db: Sql,
+    private readonly checkMs = 0,
+  ) {}
+
+  /** The current index. */
+  async get(): Promise<RuleIndex> {
+    const now = Date.now();
+    if (this.index && now - this.checkedAt < this.checkMs) return this.index;
+    const { rows } = await this.db.query<{ generation: string | null }>(
+      'SELECT max(id)::text AS generation FROM deployments',
+    );
+    const generation = rows[0]?.generation ?? '';
+    this.checkedAt = now;
+    if (!this.index || generation !== this.generation) {
+      this.index = indexRules(await activeRules(this.db));
+      this.generation = generation;
+    }
+    return this.index;
+  }
+
+  /** Forgets the index: the next `get` reloads it (after a deploy in this process). */
+  invalidate(): void {
+    this.index = undefined;
+  }
+}

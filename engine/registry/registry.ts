@@ -1,0 +1,338 @@
+/**
+ * The rule registry in PostgreSQL: rule sets are deployed as a whole, each changed rule gets a new
+ * immutable version, and every action (deploy, rollback, enable, disable) leaves a deployment and
+ * audit lines. Every change runs in one transaction under one advisory lock, so two deploys at
+ * once (from two API processes, or a SIGHUP during an upload) apply one after the other.
+ */
+import type { RuleIR } from '../../dsl/ir';
+import { compileRuleSet, type RuleSetInput } from '../../dsl/rule-set';
+import type { Database, Sql } from '../db/sql';
+import { RuleNotFoundError } from '../errors';
+import type {
+  AuditEntry,
+  ChangeMeta,
+  DeployResult,
+  Deployment,
+  RuleChange,
+  RuleSummary,
+  RuleVersion,
+  RuleVersionSummary,
+} from './types';
+
+/** Serialises registry changes across processes ("opsflow rules" in ASCII). */
+const REGISTRY_LOCK = 0x6f70732d72756c65n;
+
+interface CurrentRow {
+  name: string;
+  current_version: number;
+  enabled: boolean;
+  removed_at: Date | null;
+  updated_at: Date;
+  hash: string;
+  ir: RuleIR;
+}
+
+interface VersionRow {
+  rule_name: string;
+  version: number;
+  hash: string;
+  author: string;
+  message: string;
+  deployment_id: string;
+  created_at: Date;
+  current: boolean;
+  source_path?: string;
+  source?: string;
+  ir?: RuleIR;
+}
+
+const CURRENT_SQL = `SELECT r.name, r.current_version, r.enabled, r.removed_at, r.updated_at, v.hash, v.ir
+  FROM rules r JOIN rule_versions v ON v.rule_name = r.name AND v.version = r.current_version`;
+
+/** The registry's typed API; one instance per database is enough (it keeps no state). */
+export class RuleRegistry {
+  constructor(private readonly db: Database) {}
+
+  /**
+   * Compiles `files` together and, if there is no error, makes them the deployed rule set: a new
+   * version for each rule whose IR hash differs from its current one, `removed` for rules no
+   * longer in the set. An invalid set changes nothing and returns its diagnostics.
+   */
+  async deploy(files: readonly RuleSetInput[], meta: ChangeMeta): Promise<DeployResult> {
+    const compiled = compileRuleSet(files);
+    if (compiled.diagnostics.some((d) => d.severity === 'error')) {
+      return { ok: false, diagnostics: compiled.diagnostics };
+    }
+    const sources = new Map(files.map((f) => [f.path, f.content]));
+    return this.db.transaction(async (tx) => {
+      await lock(tx);
+      const deploymentId = await newDeployment(tx, 'deploy', meta);
+      const current = await currentRows(tx);
+      const latest = await latestVersions(tx);
+      const changes: RuleChange[] = [];
+      const inSet = new Set<string>();
+      for (const ir of compiled.rules) {
+        inSet.add(ir.name);
+        const existing = current.get(ir.name);
+        if (existing && existing.hash === ir.hash) {
+          if (existing.removed_at) {
+            await tx.query('UPDATE rules SET removed_at = NULL, updated_at = now() WHERE name = $1', [
+              ir.name,
+            ]);
+            changes.push({ rule: ir.name, change: 'restored', version: existing.current_version });
+          } else {
+            changes.push({ rule: ir.name, change: 'unchanged', version: existing.current_version });
+          }
+          continue;
+        }
+        const version = (latest.get(ir.name) ?? 0) + 1;
+        if (!latest.has(ir.name)) {
+          // The foreign key to rule_versions is deferred: the version row follows below.
+          await tx.query('INSERT INTO rules (name, current_version) VALUES ($1, $2)', [ir.name, version]);
+        }
+        await tx.query(
+          `INSERT INTO rule_versions (rule_name, version, hash, source_path, source, ir, author, message, deployment_id)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+          [
+            ir.name,
+            version,
+            ir.hash,
+            ir.span.file,
+            sources.get(ir.span.file) ?? '',
+            JSON.stringify(ir),
+            meta.author,
+            meta.message ?? '',
+            deploymentId,
+          ],
+        );
+        await tx.query(
+          'UPDATE rules SET current_version = $2, removed_at = NULL, updated_at = now() WHERE name = $1',
+          [ir.name, version],
+        );
+        changes.push({ rule: ir.name, change: existing ? 'changed' : 'added', version });
+      }
+      for (const row of current.values()) {
+        if (inSet.has(row.name) || row.removed_at) continue;
+        await tx.query('UPDATE rules SET removed_at = now(), updated_at = now() WHERE name = $1', [row.name]);
+        changes.push({ rule: row.name, change: 'removed', version: row.current_version });
+      }
+      changes.sort((a, b) => (a.rule < b.rule ? -1 : a.rule > b.rule ? 1 : 0));
+      await finishDeployment(tx, deploymentId, meta, changes);
+      return { ok: true, deploymentId, changes, diagnostics: compiled.diagnostics };
+    });
+  }
+
+  /** Switches a rule on or off; a no-op switch is still recorded (someone asked for it). */
+  async setEnabled(name: string, enabled: boolean, meta: ChangeMeta): Promise<RuleSummary> {
+    await this.db.transaction(async (tx) => {
+      await lock(tx);
+      const row = (await currentRows(tx, name)).get(name);
+      if (!row) throw new RuleNotFoundError(name);
+      const kind = enabled ? 'enable' : 'disable';
+      const deploymentId = await newDeployment(tx, kind, meta);
+      await tx.query('UPDATE rules SET enabled = $2, updated_at = now() WHERE name = $1', [name, enabled]);
+      await finishDeployment(tx, deploymentId, meta, [
+        { rule: name, change: enabled ? 'enabled' : 'disabled', version: row.current_version },
+      ]);
+    });
+    return this.get(name);
+  }
+
+  /**
+   * Makes an earlier version current again (recorded as a `rollback` deployment). Runs in flight
+   * keep the version they started with; a removed rule comes back.
+   */
+  async rollback(name: string, version: number, meta: ChangeMeta): Promise<RuleSummary> {
+    await this.db.transaction(async (tx) => {
+      await lock(tx);
+      const { rowCount } = await tx.query(
+        'SELECT 1 FROM rule_versions WHERE rule_name = $1 AND version = $2',
+        [name, version],
+      );
+      if (rowCount === 0) throw new RuleNotFoundError(name, version);
+      const deploymentId = await newDeployment(tx, 'rollback', meta);
+      await tx.query(
+        'UPDATE rules SET current_version = $2, removed_at = NULL, updated_at = now() WHERE name = $1',
+        [name, version],
+      );
+      await finishDeployment(tx, deploymentId, meta, [{ rule: name, change: 'rolled_back', version }]);
+    });
+    return this.get(name);
+  }
+
+  /** Every rule ever deployed (removed ones included, marked), by name. */
+  async list(): Promise<RuleSummary[]> {
+    const rows = await currentRows(this.db);
+    return [...rows.values()].map(summary);
+  }
+
+  /** One rule with its current version; throws `RuleNotFoundError`. */
+  async get(name: string): Promise<RuleSummary> {
+    const row = (await currentRows(this.db, name)).get(name);
+    if (!row) throw new RuleNotFoundError(name);
+    return summary(row);
+  }
+
+  /** A rule's versions, newest first; throws `RuleNotFoundError` for an unknown rule. */
+  async versions(name: string): Promise<RuleVersionSummary[]> {
+    const { rows } = await this.db.query<VersionRow>(
+      `SELECT v.rule_name, v.version, v.hash, v.author, v.message, v.deployment_id, v.created_at,
+              v.version = r.current_version AS current
+         FROM rule_versions v JOIN rules r ON r.name = v.rule_name
+        WHERE v.rule_name = $1 ORDER BY v.version DESC`,
+      [name],
+    );
+    if (rows.length === 0) throw new RuleNotFoundError(name);
+    return rows.map(versionSummary);
+  }
+
+  /** One version with its source and IR; throws `RuleNotFoundError`. */
+  async version(name: string, version: number): Promise<RuleVersion> {
+    const { rows } = await this.db.query<VersionRow>(
+      `SELECT v.*, v.version = r.current_version AS current
+         FROM rule_versions v JOIN rules r ON r.name = v.rule_name
+        WHERE v.rule_name = $1 AND v.version = $2`,
+      [name, version],
+    );
+    const row = rows[0];
+    if (!row) throw new RuleNotFoundError(name, version);
+    return {
+      ...versionSummary(row),
+      sourcePath: row.source_path ?? '',
+      source: row.source ?? '',
+      ir: row.ir as RuleIR,
+    };
+  }
+
+  /** The latest registry actions, newest first. */
+  async deployments(limit = 50): Promise<Deployment[]> {
+    const { rows } = await this.db.query<{
+      id: string;
+      kind: Deployment['kind'];
+      author: string;
+      message: string;
+      created_at: Date;
+      changes: RuleChange[];
+    }>('SELECT * FROM deployments ORDER BY id DESC LIMIT $1', [limit]);
+    return rows.map((r) => ({
+      id: r.id,
+      kind: r.kind,
+      author: r.author,
+      message: r.message,
+      createdAt: r.created_at.toISOString(),
+      changes: r.changes,
+    }));
+  }
+
+  /** The audit trail, newest first; of one rule when `rule` is given. */
+  async audit(rule?: string, limit = 100): Promise<AuditEntry[]> {
+    const { rows } = await this.db.query<{
+      id: string;
+      at: Date;
+      actor: string;
+      action: string;
+      rule_name: string | null;
+      version: number | null;
+      deployment_id: string | null;
+      detail: Record<string, unknown>;
+    }>(`SELECT * FROM audit WHERE $1::text IS NULL OR rule_name = $1 ORDER BY id DESC LIMIT $2`, [
+      rule ?? null,
+      limit,
+    ]);
+    return rows.map((r) => ({
+      id: r.id,
+      at: r.at.toISOString(),
+      actor: r.actor,
+      action: r.action,
+      rule: r.rule_name,
+      version: r.version,
+      deploymentId: r.deployment_id,
+      detail: r.detail,
+    }));
+  }
+}
+
+/** Deploys a rule set: `new RuleRegistry(db).deploy(files, meta)`. */
+export function deployRuleSet(
+  db: Database,
+  files: readonly RuleSetInput[],
+  meta: ChangeMeta,
+): Promise<DeployResult> {
+  return new RuleRegistry(db).deploy(files, meta);
+}
+
+async function lock(tx: Sql): Promise<void> {
+  await tx.query('SELECT pg_advisory_xact_lock($1)', [REGISTRY_LOCK.toString()]);
+}
+
+async function newDeployment(tx: Sql, kind: Deployment['kind'], meta: ChangeMeta): Promise<string> {
+  const { rows } = await tx.query<{ id: string }>(
+    'INSERT INTO deployments (kind, author, message) VALUES ($1, $2, $3) RETURNING id',
+    [kind, meta.author, meta.message ?? ''],
+  );
+  return rows[0].id;
+}
+
+/** Stores the changes on the deployment and one audit line per rule that actually changed. */
+async function finishDeployment(
+  tx: Sql,
+  deploymentId: string,
+  meta: ChangeMeta,
+  changes: readonly RuleChange[],
+): Promise<void> {
+  await tx.query('UPDATE deployments SET changes = $2 WHERE id = $1', [
+    deploymentId,
+    JSON.stringify(changes),
+  ]);
+  const changed = changes.filter((c) => c.change !== 'unchanged');
+  if (changed.length === 0) return;
+  await tx.query(
+    `INSERT INTO audit (actor, action, rule_name, version, deployment_id, detail)
+     SELECT $1, c.change, c.rule, c.version, $2, jsonb_build_object('message', $3::text)
+       FROM jsonb_to_recordset($4::jsonb) AS c(rule text, change text, version integer)`,
+    [meta.author, deploymentId, meta.message ?? '', JSON.stringify(changed)],
+  );
+}
+
+/** Every rule (removed ones too) with its current version's hash and IR, or just `name`. */
+async function currentRows(sql: Sql, name?: string): Promise<Map<string, CurrentRow>> {
+  const { rows } = await sql.query<CurrentRow>(
+    `${CURRENT_SQL} WHERE $1::text IS NULL OR r.name = $1 ORDER BY r.name`,
+    [name ?? null],
+  );
+  return new Map(rows.map((r) => [r.name, r]));
+}
+
+async function latestVersions(tx: Sql): Promise<Map<string, number>> {
+  const { rows } = await tx.query<{ rule_name: string; latest: number }>(
+    'SELECT rule_name, max(version) AS latest FROM rule_versions GROUP BY rule_name',
+  );
+  return new Map(rows.map((r) => [r.rule_name, r.latest]));
+}
+
+function summary(row: CurrentRow): RuleSummary {
+  return {
+    name: row.name,
+    description: row.ir.description,
+    version: row.current_version,
+    hash: row.hash,
+    trigger: row.ir.trigger,
+    enabled: row.enabled,
+    disabledInSource: row.ir.disabled,
+    removedAt: row.removed_at ? row.removed_at.toISOString() : null,
+    updatedAt: row.updated_at.toISOString(),
+  };
+}
+
+function versionSummary(row: VersionRow): RuleVersionSummary {
+  return {
+    rule: row.rule_name,
+    version: row.version,
+    hash: row.hash,
+    author: row.author,
+    message: row.message,
+    deploymentId: row.deployment_id,
+    createdAt: row.created_at.toISOString(),
+    current: row.current,
+  };
+}

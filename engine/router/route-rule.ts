@@ -1,0 +1,282 @@
+/**
+ * Routing one stored event to one rule: guard, key, then the concurrency mode mapped onto
+ * Temporal. The outcome row is written before anything reaches Temporal ('starting') and
+ * finished after, so routing the same pair again (after a crash) knows a start may already have
+ * happened and looks for its own run (by the event id in the run's memo) instead of starting a
+ * second one.
+ */
+import type { Client, WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
+import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/common';
+import { EvalError } from '../../dsl/errors';
+import { evaluate, evaluateCondition } from '../../dsl/evaluator';
+import { explainGuard, formatExplanation } from '../../dsl/explain';
+import type { Value } from '../../dsl/value';
+import {
+  enqueueSignal,
+  INTERPRETER_WORKFLOW_TYPE,
+  type RunInput,
+  type RunTrigger,
+} from '../../workflows/contract';
+import type { Sql } from '../db/sql';
+import { toRunEvent, type StoredEventRow } from '../ingest/stored-event';
+import type { ActiveRule } from '../registry/types';
+import { EVENT_ID_MEMO, keyText, ruleWorkflowId } from './workflow-ids';
+
+/** What routing did for one (event, rule). */
+export type RouteOutcomeKind = 'started' | 'skipped' | 'dropped' | 'queued' | 'replaced' | 'error';
+
+export interface RouteOutcome {
+  readonly rule: string;
+  readonly outcome: RouteOutcomeKind;
+  readonly workflowId?: string;
+  readonly runId?: string;
+  /** The guard's explanation (`skipped`), the evaluation error (`error`), or the run dropped for. */
+  readonly detail?: string;
+}
+
+export interface RouteRuleDeps {
+  readonly db: Sql;
+  readonly client: Client;
+  readonly taskQueue: string;
+  /** How long `replace` waits for the cancelled run to finish (compensation) before terminating it. */
+  readonly replaceGraceMs: number;
+  /** Called once a run was started or signalled, before the outcome is recorded (tests, metrics). */
+  readonly onStarted?: (info: { eventId: string; rule: string; workflowId: string }) => Promise<void> | void;
+}
+
+interface OutcomeRow {
+  outcome: RouteOutcomeKind | 'starting';
+  workflow_id: string | null;
+  run_id: string | null;
+  detail: string | null;
+}
+
+/** Routes `event` to `rule`; throws only when Temporal or the database fails (then it is retried). */
+export async function routeRule(
+  deps: RouteRuleDeps,
+  event: StoredEventRow,
+  rule: ActiveRule,
+): Promise<RouteOutcome> {
+  const previous = await deps.db.query<OutcomeRow>(
+    'SELECT outcome, workflow_id, run_id, detail FROM event_outcomes WHERE event_id = $1 AND rule_name = $2',
+    [event.id, rule.name],
+  );
+  const before = previous.rows[0];
+  if (before && before.outcome !== 'starting') return fromRow(rule.name, before);
+
+  const decided = decide(event, rule);
+  if ('outcome' in decided) return record(deps.db, event, rule, decided, before !== undefined);
+  const { workflowId, key } = decided;
+  if (!before) {
+    await deps.db.query(
+      `INSERT INTO event_outcomes (event_id, rule_name, rule_version, outcome, workflow_id)
+       VALUES ($1, $2, $3, 'starting', $4) ON CONFLICT DO NOTHING`,
+      [event.id, rule.name, rule.version, workflowId],
+    );
+  }
+  const input: RunInput = {
+    rule: rule.ir,
+    version: rule.version,
+    trigger: { kind: 'event', event: toRunEvent(event) },
+    ...(key !== undefined ? { key } : {}),
+    causalDepth: event.causal_depth,
+  };
+  const starter = new Starter(deps, event.id, workflowId, input);
+  // A 'starting' row means an earlier attempt may have reached Temporal: look for that run first.
+  const own = before ? await starter.findOwnRun() : undefined;
+  const result = own ?? (await starter.run(rule.ir.concurrency));
+  await deps.onStarted?.({ eventId: event.id, rule: rule.name, workflowId });
+  return record(deps.db, event, rule, { rule: rule.name, ...result, workflowId }, true);
+}
+
+/** Guard and key: either a final outcome (skipped, error) or where the run goes. */
+function decide(
+  event: StoredEventRow,
+  rule: ActiveRule,
+): RouteOutcome | { workflowId: string; key?: string } {
+  const scope = { event: event.data as Value };
+  const ctx = { now: () => Date.now() };
+  try {
+    if (rule.ir.guard && !evaluateCondition(rule.ir.guard, scope, ctx)) {
+      return {
+        rule: rule.name,
+        outcome: 'skipped',
+        detail: formatExplanation(explainGuard(rule.ir.guard, scope, ctx)),
+      };
+    }
+    const key = rule.ir.key ? keyText(evaluate(rule.ir.key, scope, ctx)) : undefined;
+    const eventId = rule.ir.concurrency === 'parallel' ? event.id : undefined;
+    return { workflowId: ruleWorkflowId(rule.name, key, eventId), ...(key !== undefined ? { key } : {}) };
+  } catch (err) {
+    // An expression that fails on this event fails the same way every time: record it, do not retry.
+    if (err instanceof EvalError) return { rule: rule.name, outcome: 'error', detail: err.message };
+    throw err;
+  }
+}
+
+/** Starts or signals the run of one (event, rule) according to the concurrency mode. */
+class Starter {
+  constructor(
+    private readonly deps: RouteRuleDeps,
+    private readonly eventId: string,
+    private readonly workflowId: string,
+    private readonly input: RunInput,
+  ) {}
+
+  async run(mode: ActiveRule['ir']['concurrency']): Promise<Omit<RouteOutcome, 'rule'>> {
+    switch (mode) {
+      case 'parallel':
+        return this.startParallel();
+      case 'queue':
+        return this.enqueue();
+      case 'replace':
+        return this.startOrReplace();
+      default:
+        return this.startSingle();
+    }
+  }
+
+  /** Our run if an earlier attempt started it (the memo carries the event id), else undefined. */
+  async findOwnRun(): Promise<Omit<RouteOutcome, 'rule'> | undefined> {
+    try {
+      const description = await this.deps.client.workflow.getHandle(this.workflowId).describe();
+      if (description.memo?.[EVENT_ID_MEMO] === this.eventId)
+        return { outcome: 'started', runId: description.runId };
+    } catch (err) {
+      if (!(err instanceof WorkflowNotFoundError)) throw err;
+    }
+    return undefined;
+  }
+
+  private start(
+    conflict: 'FAIL' | 'USE_EXISTING' | 'TERMINATE_EXISTING',
+    reuse: 'ALLOW_DUPLICATE' | 'REJECT_DUPLICATE',
+  ): Promise<WorkflowHandleWithFirstExecutionRunId> {
+    return this.deps.client.workflow.start(INTERPRETER_WORKFLOW_TYPE, {
+      taskQueue: this.deps.taskQueue,
+      workflowId: this.workflowId,
+      args: [this.input],
+      memo: { [EVENT_ID_MEMO]: this.eventId, rule: this.input.rule.name, version: this.input.version },
+      workflowIdConflictPolicy: conflict,
+      workflowIdReusePolicy: reuse,
+    });
+  }
+
+  /** `parallel`: the id holds the event id, so a second start of the same event is refused by Temporal. */
+  private async startParallel(): Promise<Omit<RouteOutcome, 'rule'>> {
+    try {
+      const handle = await this.start('USE_EXISTING', 'REJECT_DUPLICATE');
+      return { outcome: 'started', runId: handle.firstExecutionRunId };
+    } catch (err) {
+      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+      return (await this.findOwnRun()) ?? { outcome: 'started' };
+    }
+  }
+
+  /** `single`: a run already going on for the key keeps going; this trigger is dropped. */
+  private async startSingle(): Promise<Omit<RouteOutcome, 'rule'>> {
+    // The run in the way may end between the refused start and the describe: then start again.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const handle = await this.start('FAIL', 'ALLOW_DUPLICATE');
+        return { outcome: 'started', runId: handle.firstExecutionRunId };
+      } catch (err) {
+        if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+      }
+      const running = await this.deps.client.workflow.getHandle(this.workflowId).describe();
+      if (running.memo?.[EVENT_ID_MEMO] === this.eventId) return { outcome: 'started', runId: running.runId };
+      if (running.status.name === 'RUNNING' || attempt >= 3) {
+        return {
+          outcome: 'dropped',
+          runId: running.runId,
+          detail: `a run for this key is going on: ${running.runId}`,
+        };
+      }
+    }
+  }
+
+  /** `replace`: cancel the run going on for the key (it compensates), then start this one. */
+  private async startOrReplace(): Promise<Omit<RouteOutcome, 'rule'>> {
+    try {
+      const handle = await this.start('FAIL', 'ALLOW_DUPLICATE');
+      return { outcome: 'started', runId: handle.firstExecutionRunId };
+    } catch (err) {
+      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+    }
+    const running = this.deps.client.workflow.getHandle(this.workflowId);
+    const description = await running.describe();
+    if (description.memo?.[EVENT_ID_MEMO] === this.eventId)
+      return { outcome: 'started', runId: description.runId };
+    const old = this.deps.client.workflow.getHandle(this.workflowId, description.runId);
+    await old.cancel();
+    // Let the old run finish its compensation; one that takes longer than the grace is terminated
+    // by the start below (a run id holds one running execution at most).
+    await Promise.race([old.result().catch(() => undefined), delay(this.deps.replaceGraceMs)]);
+    const handle = await this.start('TERMINATE_EXISTING', 'ALLOW_DUPLICATE');
+    return {
+      outcome: 'replaced',
+      runId: handle.firstExecutionRunId,
+      detail: `replaced run ${description.runId}`,
+    };
+  }
+
+  /** `queue`: signal-with-start; a run already going on for the key takes it after its current trigger. */
+  private async enqueue(): Promise<Omit<RouteOutcome, 'rule'>> {
+    const trigger: RunTrigger = this.input.trigger;
+    const handle = await this.deps.client.workflow.signalWithStart(INTERPRETER_WORKFLOW_TYPE, {
+      taskQueue: this.deps.taskQueue,
+      workflowId: this.workflowId,
+      args: [this.input],
+      memo: { [EVENT_ID_MEMO]: this.eventId, rule: this.input.rule.name, version: this.input.version },
+      signal: enqueueSignal,
+      signalArgs: [trigger],
+    });
+    const description = await this.deps.client.workflow
+      .getHandle(this.workflowId, handle.signaledRunId)
+      .describe();
+    return description.memo?.[EVENT_ID_MEMO] === this.eventId
+      ? { outcome: 'started', runId: handle.signaledRunId }
+      : { outcome: 'queued', runId: handle.signaledRunId };
+  }
+}
+
+async function record(
+  db: Sql,
+  event: StoredEventRow,
+  rule: ActiveRule,
+  outcome: RouteOutcome,
+  exists: boolean,
+): Promise<RouteOutcome> {
+  const params = [
+    event.id,
+    rule.name,
+    rule.version,
+    outcome.outcome,
+    outcome.workflowId ?? null,
+    outcome.runId ?? null,
+    outcome.detail ?? null,
+  ];
+  await db.query(
+    exists
+      ? `UPDATE event_outcomes SET rule_version = $3, outcome = $4, workflow_id = $5, run_id = $6, detail = $7, at = now()
+          WHERE event_id = $1 AND rule_name = $2`
+      : `INSERT INTO event_outcomes (event_id, rule_name, rule_version, outcome, workflow_id, run_id, detail)
+         VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING`,
+    params,
+  );
+  return outcome;
+}
+
+function fromRow(rule: string, row: OutcomeRow): RouteOutcome {
+  return {
+    rule,
+    outcome: row.outcome as RouteOutcomeKind,
+    ...(row.workflow_id ? { workflowId: row.workflow_id } : {}),
+    ...(row.run_id ? { runId: row.run_id } : {}),
+    ...(row.detail ? { detail: row.detail } : {}),
+  };
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms).unref());
+}

@@ -1,0 +1,176 @@
+/**
+ * The router: claims pending events from the outbox (`FOR NO KEY UPDATE SKIP LOCKED`, so any number
+ * of engine processes share the work and none routes an event another one holds), routes each to the
+ * enabled rules it triggers and to the runs waiting for it, and marks it routed in the same
+ * transaction. A crash rolls the claim back: the event is pending again and routed after restart,
+ * and the outcome rows written so far make that second routing start nothing twice.
+ */
+import type { Client } from '@temporalio/client';
+import type { Database } from '../db/sql';
+import { STORED_EVENT_COLUMNS, type StoredEventRow } from '../ingest/stored-event';
+import { ActiveRuleCache } from '../registry/active-rules';
+import { routeRule, type RouteOutcome, type RouteRuleDeps } from './route-rule';
+import { signalSubscribers } from './subscriptions';
+
+export interface RouterOptions {
+  readonly db: Database;
+  readonly client: Client;
+  readonly taskQueue: string;
+  /** Shared with the event store, so both read the rules once per registry change. */
+  readonly rules?: ActiveRuleCache;
+  /** Events claimed per transaction (default 50). */
+  readonly batchSize?: number;
+  /** How often an idle router looks for events stored by other processes (default 200 ms). */
+  readonly pollIntervalMs?: number;
+  /** Failed routing attempts before an event is marked `failed` (default 20). */
+  readonly maxAttempts?: number;
+  /** Delay before attempt N+1 (default: 1 s doubling, at most 5 min). */
+  readonly retryDelayMs?: (attempt: number) => number;
+  /** How long `replace` lets a cancelled run compensate before terminating it (default 10 s). */
+  readonly replaceGraceMs?: number;
+  readonly onStarted?: RouteRuleDeps['onStarted'];
+  /** Where routing errors are reported (default: silent; they are stored on the event too). */
+  readonly onError?: (error: unknown, eventId: string) => void;
+}
+
+/** What routing one event did. */
+export interface RoutedEvent {
+  readonly eventId: string;
+  readonly outcomes: readonly RouteOutcome[];
+  /** Runs waiting for the event that were signalled. */
+  readonly signalled: number;
+}
+
+function defaultRetryDelay(attempt: number): number {
+  return Math.min(300_000, 1000 * 2 ** Math.max(0, attempt - 1));
+}
+
+/** Routes stored events; `start()` runs the loop, `routeBatch()` one claim (tests, benchmarks). */
+export class Router {
+  private readonly rules: ActiveRuleCache;
+  private readonly deps: RouteRuleDeps;
+  private running: Promise<void> | undefined;
+  private stopping = false;
+  private wakeUp: (() => void) | undefined;
+  private woken = false;
+
+  constructor(private readonly options: RouterOptions) {
+    this.rules = options.rules ?? new ActiveRuleCache(options.db);
+    this.deps = {
+      db: options.db,
+      client: options.client,
+      taskQueue: options.taskQueue,
+      replaceGraceMs: options.replaceGraceMs ?? 10_000,
+      ...(options.onStarted ? { onStarted: options.onStarted } : {}),
+    };
+  }
+
+  /** Claims up to `batchSize` pending events and routes them; returns what each did. */
+  async routeBatch(): Promise<RoutedEvent[]> {
+    const maxAttempts = this.options.maxAttempts ?? 20;
+    const retryDelay = this.options.retryDelayMs ?? defaultRetryDelay;
+    return this.options.db.transaction(async (tx) => {
+      // NO KEY UPDATE rather than UPDATE: outcome rows are written on other connections while the
+      // claim is held, and their foreign key to the event takes a KEY SHARE lock that UPDATE blocks.
+      const { rows } = await tx.query<StoredEventRow & { route_attempts: number }>(
+        `SELECT ${STORED_EVENT_COLUMNS}, route_attempts FROM events
+          WHERE route_status = 'pending' AND (route_after IS NULL OR route_after <= now())
+          ORDER BY received_at LIMIT $1 FOR NO KEY UPDATE SKIP LOCKED`,
+        [this.options.batchSize ?? 50],
+      );
+      const routed: RoutedEvent[] = [];
+      // In order: two events for the same rule and key must reach Temporal in the order stored.
+      for (const row of rows) {
+        try {
+          routed.push(await this.routeEvent(row));
+          await tx.query(
+            `UPDATE events SET route_status = 'routed', routed_at = now(), route_error = NULL,
+                    route_attempts = route_attempts + 1 WHERE id = $1`,
+            [row.id],
+          );
+        } catch (err) {
+          this.options.onError?.(err, row.id);
+          const attempts = row.route_attempts + 1;
+          await tx.query(
+            `UPDATE events SET route_attempts = $2::integer, route_error = $3,
+                    route_status = CASE WHEN $2::integer >= $4::integer THEN 'failed' ELSE 'pending' END,
+                    route_after = now() + make_interval(secs => $5::double precision)
+              WHERE id = $1`,
+            [
+              row.id,
+              attempts,
+              err instanceof Error ? err.message : String(err),
+              maxAttempts,
+              retryDelay(attempts) / 1000,
+            ],
+          );
+        }
+      }
+      return routed;
+    });
+  }
+
+  /** Routes until no pending event is due; returns how many were routed. */
+  async drain(): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const batch = await this.routeBatch();
+      total += batch.length;
+      if (batch.length === 0) return total;
+    }
+  }
+
+  /** Routes one claimed event: every enabled rule it triggers, then every run waiting for it. */
+  private async routeEvent(row: StoredEventRow): Promise<RoutedEvent> {
+    const index = await this.rules.get();
+    const outcomes = await Promise.all(
+      index.byTrigger(row.type).map((rule) => routeRule(this.deps, row, rule)),
+    );
+    const signalled = await signalSubscribers({ db: this.options.db, client: this.options.client }, row);
+    return { eventId: row.id, outcomes, signalled };
+  }
+
+  /** Starts the loop: route while there is work, otherwise sleep until polled or woken. */
+  start(): void {
+    if (this.running) return;
+    this.stopping = false;
+    this.running = this.loop();
+  }
+
+  /** Routes at once instead of at the next poll (ingest calls it after storing events). */
+  wake(): void {
+    this.woken = true;
+    this.wakeUp?.();
+  }
+
+  /** Finishes the batch in progress and stops. */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    this.wakeUp?.();
+    await this.running;
+    this.running = undefined;
+  }
+
+  private async loop(): Promise<void> {
+    const poll = this.options.pollIntervalMs ?? 200;
+    while (!this.stopping) {
+      this.woken = false;
+      let claimed = 0;
+      try {
+        claimed = (await this.routeBatch()).length;
+      } catch (err) {
+        // The database is unreachable: report it and keep polling, nothing is lost.
+        this.options.onError?.(err, '');
+      }
+      if (claimed > 0 || this.woken || this.stopping) continue;
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, poll);
+        this.wakeUp = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+      this.wakeUp = undefined;
+    }
+  }
+}
