@@ -4,7 +4,7 @@ import { formatDuration } from '../../dsl/value-time';
 import { ExitCode, type CliIo } from '../cli';
 import { readRuleSet } from '../rule-files';
 import { runRuleTests, type RuleTestReport } from '../rule-tests/run-rule-tests';
-import { quietTemporalRuntime } from '../temporal/testing/quiet-runtime';
+import { quietTemporalRuntime } from '../temporal/runtime-logging';
 
 /**
  * `opsflow test [PATH...]`: run the rule tests (`*.test.yaml`) of a rule set on Temporal's

@@ -1,5 +1,6 @@
 import type { CliIo } from '../cli';
 import type { Config } from '../config';
+import { quietTemporalRuntime } from '../temporal/runtime-logging';
 import { startRuntime, type RuntimeOptions } from './runtime';
 import { onShutdownSignals } from './shutdown';
 
@@ -15,6 +16,8 @@ export async function runUntilSignalled(
   const log = (line: string): void => {
     io.stdout.write(`${line}\n`);
   };
+  // The worker's own INFO lines (bundler statistics, state changes) bury opsflow's; keep warnings.
+  quietTemporalRuntime('WARN');
   const runtime = await startRuntime(config, { ...options, log });
   log(
     `database: ${config.database.kind === 'postgres' ? 'PostgreSQL (DATABASE_URL)' : `embedded PGlite in ${config.database.dataDir}`}`,
