@@ -139,6 +139,16 @@ end
     expect(read('restock.rule')).toBe(formatted);
   });
 
+  it('does not overwrite an existing file with a translation', async () => {
+    write('restock.rule', RULE);
+    write('restock.rule.yaml', '# mine\n');
+    const result = await runCli(['fmt', '--to', 'yaml', '--write', 'restock.rule'], dir);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/restock\.rule\.yaml already exists/);
+    expect(read('restock.rule.yaml')).toBe('# mine\n');
+    expect(read('restock.rule')).toBe(RULE);
+  });
+
   it('reports --check differences with exit 1 and writes nothing', async () => {
     write('messy.rule', RULE.replace('do\n', 'do\n\n\n'));
     const before = read('messy.rule');

@@ -1,4 +1,4 @@
-import { readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Option, type Command } from 'commander';
 import { printDsl } from '../../dsl/print-dsl';
@@ -78,6 +78,12 @@ function formatOne(file: string, kind: Form, options: FmtOptions, io: CliIo): nu
     return ExitCode.ok;
   }
   const renamed = translatedName(absolute, target);
+  if (existsSync(renamed)) {
+    io.stderr.write(
+      `opsflow fmt: ${translatedName(file, target)} already exists; not overwriting it with the translation of ${file}\n`,
+    );
+    return ExitCode.failed;
+  }
   writeAtomically(renamed, output);
   unlinkSync(absolute);
   io.stderr.write(`${file} -> ${translatedName(file, target)}\n`);
