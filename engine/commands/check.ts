@@ -17,11 +17,11 @@ export function registerCheck(program: Command, io: CliIo, setExit: (code: numbe
   program
     .command('check')
     .description('load and check rule sets; exit 0 (warnings allowed), 1 on any error, 2 on misuse')
-    .argument('[paths...]', 'rule files or folders (default: $OPSFLOW_RULES, else the current folder)')
+    .argument('[paths...]', 'rule files or folders (default: $OPSFLOW_RULES, else ./rules)')
     .addOption(new Option('--format <format>', 'output format').choices(['human', 'json']).default('human'))
     .option('--verbose', 'also list files that were ignored, and what was loaded')
     .action((paths: string[], options: { format: 'human' | 'json'; verbose?: boolean }) => {
-      const given = paths.length > 0 ? paths : [process.env.OPSFLOW_RULES || '.'];
+      const given = paths.length > 0 ? paths : [process.env.OPSFLOW_RULES || 'rules'];
       const read = readRuleSet(given, io.cwd);
       const compiled = compileRuleSet(read.files);
       const diagnostics = sortDiagnostics([

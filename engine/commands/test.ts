@@ -15,9 +15,9 @@ export function registerTest(program: Command, io: CliIo, setExit: (code: number
   program
     .command('test')
     .description('run rule tests (*.test.yaml) with time travel; exit 1 if any fails')
-    .argument('[paths...]', 'rule set folders or files (default: $OPSFLOW_RULES, else the current folder)')
+    .argument('[paths...]', 'rule set folders or files (default: $OPSFLOW_RULES, else ./rules)')
     .action(async (paths: string[]) => {
-      const given = paths.length > 0 ? paths : [process.env.OPSFLOW_RULES || '.'];
+      const given = paths.length > 0 ? paths : [process.env.OPSFLOW_RULES || 'rules'];
       const read = readRuleSet(given, io.cwd);
       const sources = new Map(read.files.map((f) => [f.path, f.content]));
       if (read.diagnostics.length > 0) {
