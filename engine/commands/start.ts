@@ -3,12 +3,14 @@ import { ExitCode, type CliIo } from '../cli';
 import { loadConfig } from '../config';
 import { enginePart } from '../process/engine-part';
 import { runUntilSignalled } from '../process/serve';
+import { schedulesPart } from '../schedules/schedule-part';
 
 /**
  * `opsflow start`: everything in one process, on embedded defaults unless configured otherwise:
  * PGlite under `$OPSFLOW_DATA_DIR/pg`, a child Temporal dev server with its SQLite file in the
  * data directory, migrations, the interpreter worker, the rule folder deployed (at boot and on
- * SIGHUP) and the event router. The REST API joins as a part once it exists.
+ * SIGHUP), the event router, and the Temporal Schedules of `every` rules kept in step with the
+ * registry. The REST API joins as a part once it exists.
  */
 export function registerStart(program: Command, io: CliIo, setExit: (code: number) => void): void {
   program
@@ -23,7 +25,8 @@ export function registerStart(program: Command, io: CliIo, setExit: (code: numbe
         {
           worker: true,
           api: true,
-          parts: [enginePart({ deployRules: true, router: true })],
+          // Schedules after the engine: their first sync sees the rule folder just deployed.
+          parts: [enginePart({ deployRules: true, router: true }), schedulesPart()],
         },
         io,
       );
