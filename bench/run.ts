@@ -4,12 +4,14 @@
  * missed target shows as `no` in the table.
  */
 import { benchDsl } from './dsl';
+import { benchIngest } from './ingest';
 import { benchInterpreter } from './interpreter';
 import { markdownTable, saveReport, type BenchmarkReport } from './harness';
 
 const benchmarks: readonly [string, () => Promise<BenchmarkReport>][] = [
   ['dsl', benchDsl],
   ['interpreter', benchInterpreter],
+  ['ingest', benchIngest],
 ];
 
 async function main(): Promise<void> {

@@ -37,6 +37,8 @@ describe('opsflow command line', () => {
     const bin = join(projectRoot(), 'bin', 'opsflow.js');
     const help = execFileSync(process.execPath, [bin, '--help'], { encoding: 'utf8' });
     expect(help).toMatch(/Commands:/);
+    // The binary composes the REST API part (api/ imports engine/, not the reverse).
+    expect(help).toMatch(/^\s+api\b/m);
     const misuse = spawnSync(process.execPath, [bin, '--no-such-flag'], { encoding: 'utf8' });
     expect(misuse.status).toBe(2);
   });

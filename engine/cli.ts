@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command, CommanderError } from 'commander';
+import { registerApi } from './commands/api';
 import { registerCheck } from './commands/check';
 import { registerCompile } from './commands/compile';
 import { registerFmt } from './commands/fmt';
@@ -9,6 +10,7 @@ import { registerStart } from './commands/start';
 import { registerTest } from './commands/test';
 import { registerWorker } from './commands/worker';
 import { projectRoot } from './paths';
+import type { CliExtensions } from './process/extension';
 
 /** Where a command writes; tests pass buffers, the binary passes the process streams. */
 export interface CliIo {
@@ -24,7 +26,11 @@ export const ExitCode = { ok: 0, failed: 1, misuse: 2 } as const;
  * The `opsflow` command line. Each command resolves to an exit code instead of calling
  * `process.exit`, so it can run inside tests.
  */
-export function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
+export function buildProgram(
+  io: CliIo,
+  setExit: (code: number) => void,
+  extensions: CliExtensions = {},
+): Command {
   const program = new Command('opsflow')
     .description('Workflow automation for e-commerce operations: check, test and run opsflow rules.')
     .version(packageVersion(), '-v, --version')
@@ -38,17 +44,26 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
   registerCompile(program, io, setExit);
   registerFmt(program, io, setExit);
   registerTest(program, io, setExit);
-  registerStart(program, io, setExit);
+  registerStart(program, io, setExit, extensions.apiPart);
   registerWorker(program, io, setExit);
+  if (extensions.apiPart) registerApi(program, io, setExit, extensions.apiPart);
   registerMigrate(program, io, setExit);
   return program;
 }
 
-export async function main(argv: readonly string[], io: CliIo): Promise<number> {
+export async function main(
+  argv: readonly string[],
+  io: CliIo,
+  extensions: CliExtensions = {},
+): Promise<number> {
   let code: number = ExitCode.ok;
-  const program = buildProgram(io, (c) => {
-    code = c;
-  });
+  const program = buildProgram(
+    io,
+    (c) => {
+      code = c;
+    },
+    extensions,
+  );
   try {
     await program.parseAsync([...argv], { from: 'user' });
   } catch (err) {

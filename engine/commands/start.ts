@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { ExitCode, type CliIo } from '../cli';
 import { loadConfig } from '../config';
 import { enginePart } from '../process/engine-part';
+import type { EnginePart } from '../process/extension';
 import { runUntilSignalled } from '../process/serve';
 import { schedulesPart } from '../schedules/schedule-part';
 
@@ -12,7 +13,12 @@ import { schedulesPart } from '../schedules/schedule-part';
  * SIGHUP), the event router, and the Temporal Schedules of `every` rules kept in step with the
  * registry. The REST API joins as a part once it exists.
  */
-export function registerStart(program: Command, io: CliIo, setExit: (code: number) => void): void {
+export function registerStart(
+  program: Command,
+  io: CliIo,
+  setExit: (code: number) => void,
+  apiPart?: () => EnginePart,
+): void {
   program
     .command('start')
     .description(
@@ -26,7 +32,11 @@ export function registerStart(program: Command, io: CliIo, setExit: (code: numbe
           worker: true,
           api: true,
           // Schedules after the engine: their first sync sees the rule folder just deployed.
-          parts: [enginePart({ deployRules: true, router: true }), schedulesPart()],
+          parts: [
+            enginePart({ deployRules: true, router: true }),
+            schedulesPart(),
+            ...(apiPart ? [apiPart()] : []),
+          ],
         },
         io,
       );

@@ -30,3 +30,12 @@ export interface EnginePart {
   /** Starts taking work (router loop, HTTP server) once the worker runs. */
   start?(ctx: ProcessContext): Promise<RunningPart>;
 }
+
+/**
+ * Parts that live outside engine/ (the REST API in api/ imports engine/, never the reverse): the
+ * binary composes them and hands them to the command line.
+ */
+export interface CliExtensions {
+  /** The REST API part; without it `opsflow api` is not offered and `opsflow start` runs without API. */
+  readonly apiPart?: () => EnginePart;
+}

@@ -1,0 +1,113 @@
+import { STATUS_CODES } from 'node:http';
+import { Catch, HttpException, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
+import { EventValidationError, ManualRunError, RuleNotFoundError } from '../../engine/errors';
+import { PROBLEM_TYPE_BASE, ProblemError, describeErrors, type ProblemBody } from './problems';
+
+/**
+ * The one exception filter: every error leaves as `application/problem+json`. It also sees the
+ * errors Fastify raises before a route runs (malformed JSON, wrong content type, body too
+ * large), which Nest routes through the same filters.
+ */
+@Catch()
+export class ProblemFilter implements ExceptionFilter {
+  private readonly logger = new Logger('opsflow-api');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const reply = host.switchToHttp().getResponse<FastifyReply>();
+    const body = this.toProblem(exception);
+    if (body.status === 401) void reply.header('www-authenticate', 'Bearer');
+    void reply
+      .status(body.status)
+      .header('content-type', 'application/problem+json')
+      .send(JSON.stringify(body));
+  }
+
+  private toProblem(exception: unknown): ProblemBody {
+    if (exception instanceof ProblemError) return exception.toBody();
+    if (exception instanceof RuleNotFoundError)
+      return problem(404, 'not-found', 'Not found', exception.message);
+    if (exception instanceof EventValidationError) {
+      return problem(422, 'invalid-event', 'The event is not valid', exception.message, {
+        errors: exception.problems.map((p) => ({ index: p.index, path: p.path, message: p.message })),
+      });
+    }
+    if (exception instanceof ManualRunError) {
+      return exception.problems.length > 0
+        ? problem(
+            422,
+            'invalid-run-input',
+            'The run input is not valid',
+            describeErrors(exception.problems),
+            {
+              errors: exception.problems,
+            },
+          )
+        : problem(409, 'run-refused', 'The rule cannot run', exception.message);
+    }
+    // Nest hands Fastify's parser errors (malformed JSON, content type, body limit) over as
+    // HttpExceptions with their status; the API itself throws ProblemErrors.
+    if (exception instanceof HttpException) return byStatus(exception.getStatus(), httpDetail(exception));
+    const status = (exception as { statusCode?: unknown } | null)?.statusCode;
+    if (exception instanceof Error && typeof status === 'number' && status >= 400 && status < 500) {
+      return byStatus(status, exception.message);
+    }
+    this.logger.error(
+      exception instanceof Error ? (exception.stack ?? exception.message) : String(exception),
+    );
+    return problem(500, 'internal', 'Internal server error', 'the request failed on the server; see its log');
+  }
+}
+
+function problem(
+  status: number,
+  slug: string,
+  title: string,
+  detail: string,
+  extensions: Readonly<Record<string, unknown>> = {},
+): ProblemBody {
+  return { type: PROBLEM_TYPE_BASE + slug, title, status, detail, ...extensions };
+}
+
+function byStatus(status: number, detail: string): ProblemBody {
+  switch (status) {
+    case 400:
+      return problem(
+        400,
+        'malformed-body',
+        'Malformed request body',
+        `the body is not valid JSON: ${detail}`,
+      );
+    case 404:
+      return problem(404, 'not-found', 'Not found', detail);
+    case 413:
+      return problem(413, 'body-too-large', 'Payload too large', detail);
+    case 415:
+      return problem(
+        415,
+        'unsupported-media-type',
+        'Unsupported media type',
+        `send JSON (application/json): ${detail}`,
+      );
+    default:
+      return problem(status, slugOf(status), titleOf(status), detail);
+  }
+}
+
+function httpDetail(exception: HttpException): string {
+  const response = exception.getResponse();
+  if (typeof response === 'string') return response;
+  const message = (response as { message?: unknown }).message;
+  return typeof message === 'string' ? message : exception.message;
+}
+
+function titleOf(status: number): string {
+  return STATUS_CODES[status] ?? 'Error';
+}
+
+function slugOf(status: number): string {
+  return titleOf(status)
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '');
+}

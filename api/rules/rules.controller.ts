@@ -1,0 +1,69 @@
+import { Body, Controller, Get, HttpCode, Inject, Param, Post } from '@nestjs/common';
+import { RuleRegistry } from '../../engine/registry/registry';
+import type { RuleChange, RuleSummary } from '../../engine/registry/types';
+import { diagnosticsToJson, validateRuleFiles, type DiagnosticJson } from '../../engine/rule-validation';
+import { CurrentPrincipal, RequireRole } from '../auth/role.decorator';
+import type { Principal } from '../auth/roles';
+import { RuleDiagnosticsError } from '../common/problems';
+import { readRuleFilesBody } from './rules.dto';
+
+/** A rule with the source of its current version. */
+export interface RuleDetail extends RuleSummary {
+  readonly sourcePath: string;
+  readonly source: string;
+}
+
+/** The result of a deployment. */
+export interface DeploymentResult {
+  readonly deploymentId: string;
+  readonly changes: readonly RuleChange[];
+  /** Warnings; a rule set with errors is refused with 422. */
+  readonly diagnostics: readonly DiagnosticJson[];
+}
+
+/** Rules as deployed (`viewer`), checks and deployments of rule sets (`editor`). */
+@Controller('v1')
+export class RulesController {
+  constructor(@Inject(RuleRegistry) private readonly registry: RuleRegistry) {}
+
+  /** Every rule ever deployed (removed ones marked) with trigger, switches and current version. */
+  @Get('rules')
+  @RequireRole('viewer')
+  async list(): Promise<{ rules: RuleSummary[] }> {
+    return { rules: await this.registry.list() };
+  }
+
+  /** Compiles the files as one rule set and reports diagnostics; nothing is stored. */
+  @Post('rules::validate')
+  @HttpCode(200)
+  @RequireRole('editor')
+  validate(@Body() body: unknown): { ok: boolean; diagnostics: readonly DiagnosticJson[] } {
+    return validateRuleFiles(readRuleFilesBody(body, false).files);
+  }
+
+  /** One rule with the source text of its current version; 404 for an unknown name. */
+  @Get('rules/:name')
+  @RequireRole('viewer')
+  async get(@Param('name') name: string): Promise<RuleDetail> {
+    const rule = await this.registry.get(name);
+    const version = await this.registry.version(name, rule.version);
+    return { ...rule, sourcePath: version.sourcePath, source: version.source };
+  }
+
+  /** Deploys a rule set: 201 with the new versions, or 422 with diagnostics (nothing changed). */
+  @Post('deployments')
+  @RequireRole('editor')
+  async deploy(@Body() body: unknown, @CurrentPrincipal() principal: Principal): Promise<DeploymentResult> {
+    const { files, message } = readRuleFilesBody(body, true);
+    const result = await this.registry.deploy(files, {
+      author: principal.name,
+      ...(message !== undefined ? { message } : {}),
+    });
+    if (!result.ok) throw new RuleDiagnosticsError(diagnosticsToJson(result.diagnostics));
+    return {
+      deploymentId: result.deploymentId,
+      changes: result.changes,
+      diagnostics: diagnosticsToJson(result.diagnostics),
+    };
+  }
+}

@@ -1,0 +1,45 @@
+/** Request bodies of the rule routes, read by hand-written checks. */
+import type { RuleSetInput } from '../../engine/rule-validation';
+import { BodyReader, asRecord } from '../common/body';
+
+/** `{ files: [{ path, content }], message? }` */
+export interface RuleFilesBody {
+  readonly files: readonly RuleSetInput[];
+  readonly message?: string;
+}
+
+/** Files in one request at most. */
+export const MAX_RULE_FILES = 500;
+
+/** Reads the body of `POST /v1/rules:validate` (`message` not allowed) or `/v1/deployments`. */
+export function readRuleFilesBody(body: unknown, withMessage: boolean): RuleFilesBody {
+  const reader = new BodyReader(body, withMessage ? ['files', 'message'] : ['files']);
+  const files: RuleSetInput[] = [];
+  const given = reader.fields.files;
+  if (!Array.isArray(given) || given.length === 0) {
+    reader.errors.push({ path: 'files', message: 'required: a non-empty array of { path, content }' });
+  } else if (given.length > MAX_RULE_FILES) {
+    reader.errors.push({ path: 'files', message: `at most ${MAX_RULE_FILES} files` });
+  } else {
+    const seen = new Set<string>();
+    given.forEach((item: unknown, i) => {
+      const file = asRecord(item);
+      if (!file) {
+        reader.errors.push({ path: `files[${i}]`, message: 'expected { path, content }' });
+        return;
+      }
+      const path = reader.text(`files[${i}].path`, file.path, 500);
+      if (typeof file.content !== 'string') {
+        reader.errors.push({ path: `files[${i}].content`, message: 'required: the text of the file' });
+      }
+      if (path !== undefined && seen.has(path)) {
+        reader.errors.push({ path: `files[${i}].path`, message: `${path} is given twice` });
+      }
+      if (path !== undefined) seen.add(path);
+      if (path !== undefined && typeof file.content === 'string') files.push({ path, content: file.content });
+    });
+  }
+  const message = withMessage ? reader.optionalText('message', reader.fields.message) : undefined;
+  reader.done();
+  return message === undefined ? { files } : { files, message };
+}

@@ -1,0 +1,95 @@
+/**
+ * The API as the end-to-end tests run it: a migrated PostgreSQL schema of its own, the real
+ * Temporal dev server, the app from `createApiApp`, an API key for every role, and supertest.
+ */
+import { tmpdir } from 'node:os';
+import { Client, Connection } from '@temporalio/client';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import request from 'supertest';
+import { loadConfig } from '../../engine/config';
+import { freshDatabase, type FreshDatabase } from '../../engine/db/testing/fresh-database';
+import { startDevServer, type DevServer } from '../../engine/temporal/dev-server';
+import { quietTemporalRuntime } from '../../engine/temporal/testing/quiet-runtime';
+import { ROLES, type Role } from '../auth/roles';
+import { createApiApp } from '../create-api-app';
+
+export const ADMIN_TOKEN = 'admin-token-for-api-tests-0123456789';
+
+export interface ApiHarness {
+  readonly app: NestFastifyApplication;
+  readonly database: FreshDatabase;
+  readonly client: Client;
+  readonly taskQueue: string;
+  /** A token for each role (`admin` is the admin token). */
+  readonly tokens: Readonly<Record<Role, string>>;
+  /** supertest against the app's server. */
+  http(): ReturnType<typeof request>;
+  close(): Promise<void>;
+}
+
+/** Starts PostgreSQL schema, dev server and app; creates one key per role through the API. */
+export async function startApiHarness(): Promise<ApiHarness> {
+  quietTemporalRuntime('ERROR');
+  const database = await freshDatabase(10);
+  let server: DevServer | undefined;
+  let connection: Connection | undefined;
+  let app: NestFastifyApplication | undefined;
+  try {
+    server = await startDevServer();
+    connection = await Connection.connect({ address: server.address });
+    const client = new Client({ connection });
+    const taskQueue = 'api-test';
+    const config = loadConfig({ OPSFLOW_ADMIN_TOKEN: ADMIN_TOKEN }, { cwd: tmpdir() });
+    app = await createApiApp({ db: database.db, client, taskQueue, config, logLevels: false });
+    const started = { app, server, connection };
+    const http = () => request(started.app.getHttpServer());
+    const tokens: Partial<Record<Role, string>> = { admin: ADMIN_TOKEN };
+    for (const role of ROLES.filter((r) => r !== 'admin')) {
+      const res = await http()
+        .post('/v1/keys')
+        .set('authorization', `Bearer ${ADMIN_TOKEN}`)
+        .send({ name: `${role}-key`, role });
+      if (res.status !== 201) throw new Error(`creating the ${role} key: ${res.status} ${res.text}`);
+      tokens[role] = (res.body as { token: string }).token;
+    }
+    return {
+      app,
+      database,
+      client,
+      taskQueue,
+      tokens: tokens as Record<Role, string>,
+      http,
+      async close() {
+        await started.app.close();
+        await started.connection.close();
+        await started.server.stop();
+        await database.drop();
+      },
+    };
+  } catch (err) {
+    await app?.close();
+    await connection?.close();
+    await server?.stop();
+    await database.drop();
+    throw err;
+  }
+}
+
+/** The problem+json body of a response, checked for its content type and status. */
+export function expectProblem(
+  res: { status: number; headers: Record<string, string>; body: unknown },
+  status: number,
+): { type: string; title: string; status: number; detail: string; [k: string]: unknown } {
+  expect(res.status).toBe(status);
+  expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+  const body = res.body as { type: string; title: string; status: number; detail: string };
+  expect(body).toEqual(
+    expect.objectContaining({
+      type: expect.any(String),
+      title: expect.any(String),
+      status,
+      detail: expect.any(String),
+    }),
+  );
+  return body;
+}

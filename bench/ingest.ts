@@ -1,0 +1,231 @@
+/**
+ * `npm run bench:ingest`: events/s from HTTP ingest (POST /v1/events, stored, routed by the
+ * router) to run started, against raw `client.workflow.start` of the same interpreter input on the
+ * same dev server in the same run; p50/p99 ingest latency; and the router's subscription lookup
+ * with 10,000 waiting runs against 10. Targets: ≥ 0.9× the raw start rate; lookup flat.
+ *
+ * Needs PostgreSQL (`DATABASE_URL`, provisioned by `npm run bench`) and builds the Temporal CLI
+ * the first time, like the tests.
+ */
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection, Worker } from '@temporalio/worker';
+import type { AddressInfo } from 'node:net';
+import { createApiApp } from '../api/create-api-app';
+import { loadConfig } from '../engine/config';
+import { freshDatabase } from '../engine/db/testing/fresh-database';
+import { ActiveRuleCache } from '../engine/registry/active-rules';
+import { RuleRegistry } from '../engine/registry/registry';
+import { Router } from '../engine/router/router';
+import { createSubscriptionActivities, findSubscribers } from '../engine/router/subscriptions';
+import { startDevServer } from '../engine/temporal/dev-server';
+import { quietTemporalRuntime } from '../engine/temporal/runtime-logging';
+import { INTERPRETER_WORKFLOW_TYPE, type RunInput } from '../workflows/contract';
+import type { Database } from '../engine/db/sql';
+import { machine, markdownTable, progress, saveReport, summarize, type BenchmarkReport } from './harness';
+
+const RULES = `event order.placed { order_id: string }
+event ticket.resolved { ticket_id: string }
+
+rule bench_ingest
+  on order.placed
+  key event.order_id
+  concurrency parallel
+do
+  log "order \${event.order_id}"
+end
+`;
+
+const EVENTS = Number(process.env.BENCH_EVENTS ?? 300);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const CONCURRENCY = 20;
+const TASK_QUEUE = 'bench-ingest';
+const TOKEN = 'bench-admin-token-0123456789abcdef';
+
+async function inLanes(count: number, job: (i: number) => Promise<void>): Promise<void> {
+  let next = 0;
+  const lane = async (): Promise<void> => {
+    while (next < count) await job(next++);
+  };
+  await Promise.all(Array.from({ length: CONCURRENCY }, lane));
+}
+
+async function waitStarted(db: Database, prefix: string, count: number): Promise<void> {
+  for (;;) {
+    const { rows } = await db.query<{ n: string }>(
+      `SELECT count(*) AS n FROM event_outcomes WHERE event_id LIKE $1 AND outcome = 'started'`,
+      [`${prefix}%`],
+    );
+    if (Number(rows[0].n) >= count) return;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+/** Median time of `findSubscribers` for one event with `waiting` runs subscribed to its type. */
+async function lookupMs(db: Database, waiting: number): Promise<number> {
+  await db.exec('DELETE FROM subscriptions');
+  await db.query(
+    `INSERT INTO subscriptions (workflow_id, event_type, correlation_key, correlation_field, correlation_value, run_id, since)
+     SELECT 'wf-' || i, 'ticket.resolved', 'ticket_id=' || i, 'ticket_id', to_jsonb('T-' || i), 'run-' || i, now()
+       FROM generate_series(1, $1::int) AS i`,
+    [waiting],
+  );
+  await db.exec('ANALYZE subscriptions');
+  const times: number[] = [];
+  for (let i = 0; i < 300; i++) {
+    const wanted = `T-${1 + ((i * 7919) % waiting)}`;
+    const start = process.hrtime.bigint();
+    const found = await findSubscribers(db, { type: 'ticket.resolved', data: { ticket_id: wanted } });
+    times.push(Number(process.hrtime.bigint() - start) / 1e6);
+    if (found.length !== 1) throw new Error(`lookup found ${found.length} runs for ${wanted}`);
+  }
+  return summarize(times.slice(50)).median;
+}
+
+export async function benchIngest(): Promise<BenchmarkReport> {
+  quietTemporalRuntime('ERROR');
+  progress('starting PostgreSQL schema, the Temporal dev server, a worker, the router and the API');
+  const fresh = await freshDatabase(20);
+  const { db } = fresh;
+  const server = await startDevServer();
+  const connection = await Connection.connect({ address: server.address });
+  const client = new Client({ connection });
+  const native = await NativeConnection.connect({ address: server.address });
+  const deployed = await new RuleRegistry(db).deploy([{ path: 'bench.rule', content: RULES }], {
+    author: 'bench',
+  });
+  if (!deployed.ok) throw new Error('the benchmark rule does not deploy');
+  const rules = new ActiveRuleCache(db);
+  const router = new Router({ db, client, taskQueue: TASK_QUEUE, rules, pollIntervalMs: 20 });
+  const config = loadConfig(
+    { DATABASE_URL: process.env.DATABASE_URL, TEMPORAL_ADDRESS: server.address, OPSFLOW_ADMIN_TOKEN: TOKEN },
+    { cwd: process.cwd(), role: 'api' },
+  );
+  const app = await createApiApp({
+    db,
+    client,
+    taskQueue: TASK_QUEUE,
+    config,
+    rules,
+    onEventsStored: () => router.wake(),
+    logLevels: false,
+  });
+  await app.listen(0, '127.0.0.1');
+  const port = (app.getHttpServer().address() as AddressInfo).port;
+  const worker = await Worker.create({
+    connection: native,
+    taskQueue: TASK_QUEUE,
+    workflowsPath: require.resolve('../workflows'),
+    activities: {
+      runAction: async () => ({ result: {} }),
+      emit: async () => ({ eventId: 'unused' }),
+      ...createSubscriptionActivities({ db, client }),
+    },
+  });
+  const active = (await rules.get()).find('bench_ingest');
+  if (!active) throw new Error('the benchmark rule is not active');
+
+  const ingestRates: number[] = [];
+  const rawRates: number[] = [];
+  const latencies: number[] = [];
+  let lookup10: number;
+  let lookup10k: number;
+  try {
+    router.start();
+    await worker.runUntil(async () => {
+      const post = async (id: string): Promise<void> => {
+        const start = process.hrtime.bigint();
+        const res = await fetch(`http://127.0.0.1:${port}/v1/events`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` },
+          body: JSON.stringify({ id, type: 'order.placed', data: { order_id: id } }),
+        });
+        latencies.push(Number(process.hrtime.bigint() - start) / 1e6);
+        if (res.status !== 202) throw new Error(`ingest answered ${res.status}: ${await res.text()}`);
+      };
+      const raw = async (id: string): Promise<void> => {
+        const input: RunInput = {
+          rule: active.ir,
+          trigger: {
+            kind: 'event',
+            event: { id, type: 'order.placed', time: new Date().toISOString(), data: { order_id: id } },
+          },
+        };
+        await client.workflow.start(INTERPRETER_WORKFLOW_TYPE, {
+          taskQueue: TASK_QUEUE,
+          workflowId: `raw/${id}`,
+          args: [input],
+        });
+      };
+      progress('warm-up');
+      await inLanes(50, (i) => post(`warm-${i}`));
+      await waitStarted(db, 'warm-', 50);
+      await inLanes(50, (i) => raw(`warm-raw-${i}`));
+      latencies.length = 0;
+      for (let round = 1; round <= ROUNDS; round++) {
+        progress(`round ${round}/${ROUNDS}: ${EVENTS} events over HTTP, then ${EVENTS} raw starts`);
+        const began = process.hrtime.bigint();
+        await inLanes(EVENTS, (i) => post(`r${round}-${i}`));
+        await waitStarted(db, `r${round}-`, EVENTS);
+        ingestRates.push(EVENTS / (Number(process.hrtime.bigint() - began) / 1e9));
+        const rawBegan = process.hrtime.bigint();
+        await inLanes(EVENTS, (i) => raw(`raw-r${round}-${i}`));
+        rawRates.push(EVENTS / (Number(process.hrtime.bigint() - rawBegan) / 1e9));
+      }
+    });
+    progress('subscription lookup with 10 and with 10,000 waiting runs');
+    lookup10 = await lookupMs(db, 10);
+    lookup10k = await lookupMs(db, 10_000);
+  } finally {
+    await router.stop();
+    await app.close();
+    await connection.close();
+    await native.close();
+    await server.stop();
+    await fresh.drop();
+  }
+
+  const ours = summarize(ingestRates);
+  const base = summarize(rawRates);
+  const lat = [...latencies].sort((a, b) => a - b);
+  const pct = (p: number): number => lat[Math.min(lat.length - 1, Math.floor((p / 100) * lat.length))];
+  const one = (v: number) => summarize([v]);
+  return {
+    benchmark: 'ingest',
+    at: new Date().toISOString(),
+    machine: machine(),
+    figures: [
+      {
+        figure: 'events/s from HTTP ingest to run started (higher is better)',
+        unit: 'events/s',
+        ours,
+        baseline: { ...base, name: 'raw client.workflow.start' },
+        ratio: ours.median / base.median,
+        target: '≥ 0.9×',
+        met: ours.median / base.median >= 0.9,
+      },
+      { figure: 'ingest latency p50 (HTTP 202)', unit: 'ms', ours: one(pct(50)) },
+      { figure: 'ingest latency p99 (HTTP 202)', unit: 'ms', ours: one(pct(99)) },
+      {
+        figure: 'subscription lookup, 10,000 waiting runs vs 10',
+        unit: 'ms',
+        ours: one(lookup10k),
+        baseline: { ...one(lookup10), name: '10 waiting runs' },
+        ratio: lookup10k / lookup10,
+        target: 'flat (≤ 2×)',
+        met: lookup10k / lookup10 <= 2,
+      },
+    ],
+  };
+}
+
+if (require.main === module) {
+  benchIngest()
+    .then((report) => {
+      saveReport(report);
+      process.stdout.write(markdownTable([report]));
+    })
+    .catch((err: unknown) => {
+      process.stderr.write(`bench:ingest failed: ${err instanceof Error ? err.stack : String(err)}\n`);
+      process.exitCode = 1;
+    });
+}
