@@ -9,6 +9,7 @@ import type { Client } from '@temporalio/client';
 import type { Database } from '../db/sql';
 import { STORED_EVENT_COLUMNS, type StoredEventRow } from '../ingest/stored-event';
 import { ActiveRuleCache } from '../registry/active-rules';
+import { inLanes } from './ordering';
 import { routeRule, type RouteOutcome, type RouteRuleDeps } from './route-rule';
 import { signalSubscribers } from './subscriptions';
 
@@ -79,15 +80,24 @@ export class Router {
         [this.options.batchSize ?? 50],
       );
       const routed: RoutedEvent[] = [];
-      // In order: two events for the same rule and key must reach Temporal in the order stored.
+      const index = await this.rules.get();
+      // Runs for different rules and keys start concurrently; per key, in stored order.
+      const started = await inLanes(
+        rows,
+        (row) => index.byTrigger(row.type),
+        (row, rule) => routeRule(this.deps, row, rule),
+      );
+      // Then, in stored order, the runs waiting for each event, and the event's own status: a
+      // waiting run sees matching events in the order they were stored.
       for (const row of rows) {
         try {
-          routed.push(await this.routeEvent(row));
-          await tx.query(
-            `UPDATE events SET route_status = 'routed', routed_at = now(), route_error = NULL,
-                    route_attempts = route_attempts + 1 WHERE id = $1`,
-            [row.id],
+          const outcomes = started.get(row.id);
+          if (!outcomes?.ok) throw outcomes?.error ?? new Error(`event ${row.id} was not routed`);
+          const signalled = await signalSubscribers(
+            { db: this.options.db, client: this.options.client },
+            row,
           );
+          routed.push({ eventId: row.id, outcomes: outcomes.values, signalled });
         } catch (err) {
           this.options.onError?.(err, row.id);
           const attempts = row.route_attempts + 1;
@@ -106,6 +116,14 @@ export class Router {
           );
         }
       }
+      // One statement for the whole batch: the claim is held until commit anyway.
+      if (routed.length > 0) {
+        await tx.query(
+          `UPDATE events SET route_status = 'routed', routed_at = now(), route_error = NULL,
+                  route_attempts = route_attempts + 1 WHERE id = ANY($1::text[])`,
+          [routed.map((r) => r.eventId)],
+        );
+      }
       return routed;
     });
   }
@@ -118,16 +136,6 @@ export class Router {
       total += batch.length;
       if (batch.length === 0) return total;
     }
-  }
-
-  /** Routes one claimed event: every enabled rule it triggers, then every run waiting for it. */
-  private async routeEvent(row: StoredEventRow): Promise<RoutedEvent> {
-    const index = await this.rules.get();
-    const outcomes = await Promise.all(
-      index.byTrigger(row.type).map((rule) => routeRule(this.deps, row, rule)),
-    );
-    const signalled = await signalSubscribers({ db: this.options.db, client: this.options.client }, row);
-    return { eventId: row.id, outcomes, signalled };
   }
 
   /** Starts the loop: route while there is work, otherwise sleep until polled or woken. */

@@ -1,0 +1,85 @@
+import { compileRuleSet } from '../../dsl/rule-set';
+import type { ActiveRule } from '../registry/types';
+import type { StoredEventRow } from '../ingest/stored-event';
+import { inLanes, orderingLane } from './ordering';
+
+const SOURCE = `event order.placed { order_id: string, shop: string }
+
+rule per_shop
+  on order.placed
+  key event.shop
+do
+end
+
+rule every_order
+  on order.placed
+  concurrency parallel
+do
+end
+
+rule one_key
+  on order.placed
+do
+end
+`;
+
+const rules: ActiveRule[] = compileRuleSet([{ path: 'r.rule', content: SOURCE }]).rules.map((ir) => ({
+  name: ir.name,
+  version: 1,
+  enabled: true,
+  ir,
+}));
+const rule = (name: string): ActiveRule => rules.find((r) => r.name === name)!;
+const event = (id: string, shop: string): StoredEventRow => ({
+  id,
+  type: 'order.placed',
+  source: null,
+  time: new Date(0),
+  data: { order_id: id, shop },
+  causal_depth: 0,
+});
+
+describe('routing order within a claimed batch', () => {
+  it('puts events for the same rule and key in one lane, and parallel rules per event', () => {
+    expect(orderingLane(rule('per_shop'), event('e1', 'berlin'))).toBe(
+      orderingLane(rule('per_shop'), event('e2', 'berlin')),
+    );
+    expect(orderingLane(rule('per_shop'), event('e1', 'berlin'))).not.toBe(
+      orderingLane(rule('per_shop'), event('e2', 'wien')),
+    );
+    expect(orderingLane(rule('every_order'), event('e1', 'x'))).not.toBe(
+      orderingLane(rule('every_order'), event('e2', 'x')),
+    );
+    expect(orderingLane(rule('one_key'), event('e1', 'x'))).toBe(
+      orderingLane(rule('one_key'), event('e2', 'y')),
+    );
+  });
+
+  it('keeps stored order inside a lane, runs lanes concurrently, and isolates a failing event', async () => {
+    const events = [event('e1', 'berlin'), event('e2', 'wien'), event('e3', 'berlin'), event('e4', 'wien')];
+    const order: string[] = [];
+    let running = 0;
+    let maxRunning = 0;
+    const results = await inLanes(
+      events,
+      () => [rule('per_shop')],
+      async (e) => {
+        running++;
+        maxRunning = Math.max(maxRunning, running);
+        // The first event of each lane is slow: a lane that did not wait would overtake it.
+        await new Promise((resolve) => setTimeout(resolve, e.id === 'e1' || e.id === 'e2' ? 30 : 1));
+        running--;
+        order.push(e.id);
+        if (e.id === 'e2') throw new Error('Temporal unavailable');
+        return e.id;
+      },
+    );
+    expect(order.indexOf('e1')).toBeLessThan(order.indexOf('e3'));
+    expect(order.indexOf('e2')).toBeLessThan(order.indexOf('e4'));
+    expect(maxRunning).toBe(2);
+    expect(results.get('e1')).toEqual({ ok: true, values: ['e1'] });
+    expect(results.get('e2')).toMatchObject({ ok: false });
+    // The event after a failure in the same lane is still routed.
+    expect(results.get('e4')).toEqual({ ok: true, values: ['e4'] });
+  });
+});
