@@ -3,14 +3,18 @@ import { APP_GUARD } from '@nestjs/core';
 import { EventStore } from '../engine/ingest/event-store';
 import { ActiveRuleCache } from '../engine/registry/active-rules';
 import { RuleRegistry } from '../engine/registry/registry';
+import { AuditController } from './audit/audit.controller';
 import { ApiKeysService } from './auth/api-keys.service';
 import { AuthGuard } from './auth/auth.guard';
 import { EventsController } from './events/events.controller';
 import { EventsService } from './events/events.service';
 import { HealthController } from './health/health.controller';
 import { KeysController } from './keys/keys.controller';
+import { RuleHistoryController } from './rules/rule-history.controller';
 import { RulesController } from './rules/rules.controller';
 import { RunsController } from './runs/runs.controller';
+import { RunsService } from './runs/runs.service';
+import { SchedulesController } from './schedules/schedules.controller';
 import { API_DEPS, type ApiDeps } from './tokens';
 
 /** What the module builds on besides `ApiDeps`; created by `createApiApp` unless given. */
@@ -28,7 +32,16 @@ export class AppModule {
   static forRoot(deps: ApiDeps, engine: ApiEngine): DynamicModule {
     return {
       module: AppModule,
-      controllers: [HealthController, EventsController, RulesController, RunsController, KeysController],
+      controllers: [
+        HealthController,
+        EventsController,
+        RulesController,
+        RuleHistoryController,
+        RunsController,
+        SchedulesController,
+        KeysController,
+        AuditController,
+      ],
       providers: [
         { provide: API_DEPS, useValue: deps },
         { provide: ActiveRuleCache, useValue: engine.rules },
@@ -36,6 +49,7 @@ export class AppModule {
         { provide: RuleRegistry, useValue: engine.registry },
         ApiKeysService,
         EventsService,
+        RunsService,
         { provide: APP_GUARD, useClass: AuthGuard },
       ],
     };

@@ -4,6 +4,8 @@
  */
 import { tmpdir } from 'node:os';
 import { Client, Connection } from '@temporalio/client';
+import { NativeConnection, Worker } from '@temporalio/worker';
+import type { RunActionInput } from '../../activities/types';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import request from 'supertest';
 import { loadConfig } from '../../engine/config';
@@ -22,26 +24,40 @@ export interface ApiHarness {
   readonly taskQueue: string;
   /** A token for each role (`admin` is the admin token). */
   readonly tokens: Readonly<Record<Role, string>>;
+  /** Every action call the runs made (with a worker), in order. */
+  readonly calls: RunActionInput[];
   /** supertest against the app's server. */
   http(): ReturnType<typeof request>;
   close(): Promise<void>;
 }
 
+/** What the harness runs besides the app. */
+export interface ApiHarnessOptions {
+  /**
+   * A worker with the real interpreter whose actions are fakes (recorded in `calls`, answering
+   * `{ok: true}`); `wait for` steps subscribe to nothing.
+   */
+  readonly worker?: boolean;
+}
+
 /** Starts PostgreSQL schema, dev server and app; creates one key per role through the API. */
-export async function startApiHarness(): Promise<ApiHarness> {
+export async function startApiHarness(options: ApiHarnessOptions = {}): Promise<ApiHarness> {
   quietTemporalRuntime('ERROR');
   const database = await freshDatabase(10);
   let server: DevServer | undefined;
   let connection: Connection | undefined;
   let app: NestFastifyApplication | undefined;
+  let worker: { worker: Worker; running: Promise<void>; native: NativeConnection } | undefined;
+  const calls: RunActionInput[] = [];
   try {
     server = await startDevServer();
     connection = await Connection.connect({ address: server.address });
     const client = new Client({ connection });
     const taskQueue = 'api-test';
+    if (options.worker) worker = await startWorker(server.address, taskQueue, calls);
     const config = loadConfig({ OPSFLOW_ADMIN_TOKEN: ADMIN_TOKEN }, { cwd: tmpdir() });
     app = await createApiApp({ db: database.db, client, taskQueue, config, logLevels: false });
-    const started = { app, server, connection };
+    const started = { app, server, connection, worker };
     const http = () => request(started.app.getHttpServer());
     const tokens: Partial<Record<Role, string>> = { admin: ADMIN_TOKEN };
     for (const role of ROLES.filter((r) => r !== 'admin')) {
@@ -57,10 +73,12 @@ export async function startApiHarness(): Promise<ApiHarness> {
       database,
       client,
       taskQueue,
+      calls,
       tokens: tokens as Record<Role, string>,
       http,
       async close() {
         await started.app.close();
+        await stopWorker(started.worker);
         await started.connection.close();
         await started.server.stop();
         await database.drop();
@@ -68,11 +86,49 @@ export async function startApiHarness(): Promise<ApiHarness> {
     };
   } catch (err) {
     await app?.close();
+    await stopWorker(worker);
     await connection?.close();
     await server?.stop();
     await database.drop();
     throw err;
   }
+}
+
+async function startWorker(
+  address: string,
+  taskQueue: string,
+  calls: RunActionInput[],
+): Promise<{ worker: Worker; running: Promise<void>; native: NativeConnection }> {
+  const native = await NativeConnection.connect({ address });
+  try {
+    const worker = await Worker.create({
+      connection: native,
+      taskQueue,
+      workflowsPath: require.resolve('../../workflows'),
+      activities: {
+        runAction: (input: RunActionInput) => {
+          calls.push(input);
+          return Promise.resolve({ result: { ok: true } });
+        },
+        emit: () => Promise.reject(new Error('no emit in the API tests')),
+        subscribe: () => Promise.resolve(),
+        unsubscribe: () => Promise.resolve(),
+      },
+    });
+    return { worker, running: worker.run(), native };
+  } catch (err) {
+    await native.close();
+    throw err;
+  }
+}
+
+async function stopWorker(
+  started: { worker: Worker; running: Promise<void>; native: NativeConnection } | undefined,
+): Promise<void> {
+  if (!started) return;
+  started.worker.shutdown();
+  await started.running;
+  await started.native.close();
 }
 
 /** The problem+json body of a response, checked for its content type and status. */

@@ -1,0 +1,25 @@
+import { Controller, Get, Inject, Query } from '@nestjs/common';
+import { RuleRegistry } from '../../engine/registry/registry';
+import type { AuditEntry } from '../../engine/registry/types';
+import { RequireRole } from '../auth/role.decorator';
+import { InvalidBodyError } from '../common/problems';
+
+/** The audit trail (`admin`): deploys, rollbacks, switches, approvals and cancellations, with who. */
+@Controller('v1/audit')
+@RequireRole('admin')
+export class AuditController {
+  constructor(@Inject(RuleRegistry) private readonly registry: RuleRegistry) {}
+
+  /** `?rule=&limit=` (1 to 1000, default 100): the latest entries, newest first. */
+  @Get()
+  async list(
+    @Query('rule') rule: string | undefined,
+    @Query('limit') limitText: string | undefined,
+  ): Promise<{ entries: AuditEntry[] }> {
+    const limit = limitText === undefined ? 100 : Number(limitText);
+    if (!Number.isInteger(limit) || limit < 1 || limit > 1000) {
+      throw new InvalidBodyError([{ path: 'limit', message: 'expected a whole number from 1 to 1000' }]);
+    }
+    return { entries: await this.registry.audit(rule, limit) };
+  }
+}
