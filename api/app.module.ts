@@ -10,6 +10,8 @@ import { EventsController } from './events/events.controller';
 import { EventsService } from './events/events.service';
 import { HealthController } from './health/health.controller';
 import { KeysController } from './keys/keys.controller';
+import { ApiMetrics } from './metrics/api-metrics.service';
+import { MetricsController } from './metrics/metrics.controller';
 import { RuleHistoryController } from './rules/rule-history.controller';
 import { RulesController } from './rules/rules.controller';
 import { RunsController } from './runs/runs.controller';
@@ -23,6 +25,8 @@ export interface ApiEngine {
   readonly rules: ActiveRuleCache;
   readonly store: EventStore;
   readonly registry: RuleRegistry;
+  /** The Prometheus metrics of this app, also fed by the request hook of `createApiApp`. */
+  readonly metrics: ApiMetrics;
 }
 
 /** The API: every controller, the auth guard on every route, the engine objects they use. */
@@ -41,12 +45,14 @@ export class AppModule {
         SchedulesController,
         KeysController,
         AuditController,
+        MetricsController,
       ],
       providers: [
         { provide: API_DEPS, useValue: deps },
         { provide: ActiveRuleCache, useValue: engine.rules },
         { provide: EventStore, useValue: engine.store },
         { provide: RuleRegistry, useValue: engine.registry },
+        { provide: ApiMetrics, useValue: engine.metrics },
         ApiKeysService,
         EventsService,
         RunsService,

@@ -7,6 +7,7 @@ import { ActiveRuleCache } from '../engine/registry/active-rules';
 import { RuleRegistry } from '../engine/registry/registry';
 import { AppModule } from './app.module';
 import { ProblemFilter } from './common/problem.filter';
+import { ApiMetrics } from './metrics/api-metrics.service';
 import type { ApiDeps } from './tokens';
 
 /** The largest request body accepted (413 above it): a full batch of events or a rule set. */
@@ -40,9 +41,20 @@ export async function createApiApp(options: ApiAppOptions): Promise<NestFastifyA
       ...(options.onEventsStored ? { onStored: options.onEventsStored } : {}),
     }),
     registry: new RuleRegistry(db),
+    metrics: new ApiMetrics(),
   };
   const adapter = new FastifyAdapter({ bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT });
   const fastify = adapter.getInstance();
+  // Every answered request, 404s and errors included, by its route pattern (not its path).
+  fastify.addHook('onResponse', (request, reply, done) => {
+    engine.metrics.observeRequest(
+      request.method,
+      request.routeOptions.url,
+      reply.statusCode,
+      reply.elapsedTime / 1000,
+    );
+    done();
+  });
   // JSON only: text/plain would reach the routes as a string; anything but JSON is a 415.
   fastify.removeContentTypeParser('text/plain');
   // CloudEvents' structured and batched modes are JSON too.

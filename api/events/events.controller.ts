@@ -1,6 +1,7 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, Post } from '@nestjs/common';
 import { EventStore } from '../../engine/ingest/event-store';
 import { RequireRole } from '../auth/role.decorator';
+import { ApiMetrics } from '../metrics/api-metrics.service';
 import { EventsService, type EventView } from './events.service';
 
 /** One result of `POST /v1/events`. */
@@ -15,6 +16,7 @@ export class EventsController {
   constructor(
     @Inject(EventStore) private readonly store: EventStore,
     @Inject(EventsService) private readonly events: EventsService,
+    @Inject(ApiMetrics) private readonly metrics: ApiMetrics,
   ) {}
 
   /**
@@ -27,6 +29,7 @@ export class EventsController {
   async ingest(@Body() body: unknown): Promise<IngestResult | { results: IngestResult[] }> {
     const stored = await this.store.ingest(body);
     const results = stored.map((e) => ({ id: e.id, duplicate: e.duplicate }));
+    this.metrics.countIngested(results);
     return Array.isArray(body) ? { results } : results[0];
   }
 
