@@ -7,7 +7,7 @@ import { compileRuleSet, type RuleSetInput } from '../dsl/rule-set';
 import {
   machine,
   markdownTable,
-  measure,
+  measurePair,
   progress,
   saveReport,
   scale,
@@ -75,20 +75,16 @@ export async function benchDsl(): Promise<BenchmarkReport> {
     );
   }
 
-  progress(`check + compile ${RULES} rules`);
-  const ours = await measure(() => compileRuleSet(files), 7, 2);
-  progress(`yaml.parseAllDocuments on the same ${RULES} files`);
-  const baseline = await measure(
+  progress(`check + compile ${RULES} rules, alternating with yaml.parseAllDocuments on the same files`);
+  const { ours, baseline, ratio } = await measurePair(
+    () => compileRuleSet(files),
     () => {
       for (const f of files.slice(1)) parseAllDocuments(f.content);
     },
-    7,
-    2,
   );
 
   const perRule = scale(ours, 1 / RULES);
   const basePerRule = scale(baseline, 1 / RULES);
-  const ratio = ours.median / baseline.median;
   return {
     benchmark: 'dsl',
     at: new Date().toISOString(),

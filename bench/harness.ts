@@ -34,18 +34,6 @@ export interface BenchmarkReport {
   readonly figures: readonly Figure[];
 }
 
-/** Runs `fn` `warmup` times untimed, then `rounds` times timed; returns milliseconds. */
-export async function measure(fn: () => unknown | Promise<unknown>, rounds = 7, warmup = 2): Promise<Sample> {
-  for (let i = 0; i < warmup; i++) await fn();
-  const times: number[] = [];
-  for (let i = 0; i < rounds; i++) {
-    const start = process.hrtime.bigint();
-    await fn();
-    times.push(Number(process.hrtime.bigint() - start) / 1e6);
-  }
-  return summarize(times);
-}
-
 /**
  * Measures `ours` and `baseline` in alternating rounds and takes the median of the per-round
  * ratios: on a shared 2-core machine the load drifts, and alternating keeps both sides of each
