@@ -1,6 +1,8 @@
 import { withoutSpans } from './canonical-json';
 import { compileProgram } from './compile';
 import { parseDsl } from './parse-dsl';
+import { SPEC_RULE } from './testing/dsl-example';
+import { SPEC_EXAMPLE } from './testing/yaml-fixtures';
 import { parseYaml } from './yaml-loader';
 
 const EVENTS = `
@@ -16,45 +18,9 @@ event purchase_order.confirmed { po_id: string }
 action purchasing.create_order(sku: string, quantity: int, supplier: string?) -> { id: string }
 `;
 
-const RULE_DSL = `
-rule restock_low_stock "Reorder when stock falls below the reorder point"
-  on inventory.updated
-  when event.available < event.reorder_point
-  key event.sku
-  concurrency single
-do
-  let qty = max(event.reorder_qty, event.reorder_point * 2 - event.available)
-  let po = call purchasing.create_order(sku: event.sku, quantity: qty) retry 5 every 30s backoff 2 timeout 2m
-  wait for purchase_order.confirmed as confirmation where confirmation.po_id == po.id within 2d
-    on timeout
-      call notify.slack(channel: "#ops", text: "PO \${po.id} for \${event.sku} is not confirmed after 2 days")
-    end
-end
-`;
-
-const RULE_YAML = `
-rule: restock_low_stock
-description: Reorder when stock falls below the reorder point
-on: inventory.updated
-when: event.available < event.reorder_point
-key: event.sku
-concurrency: single
-do:
-  - let: qty
-    value: max(event.reorder_qty, event.reorder_point * 2 - event.available)
-  - call: purchasing.create_order
-    as: po
-    with: { sku: "\${event.sku}", quantity: "\${qty}" }
-    retry: { attempts: 5, every: 30s, backoff: 2 }
-    timeout: 2m
-  - wait: purchase_order.confirmed
-    as: confirmation
-    where: confirmation.po_id == po.id
-    within: 2d
-    on_timeout:
-      - call: notify.slack
-        with: { channel: "#ops", text: "PO \${po.id} for \${event.sku} is not confirmed after 2 days" }
-`;
+// A blank first line, so positions are checked on a line other than the first.
+const RULE_DSL = `\n${SPEC_RULE}`;
+const RULE_YAML = `\n${SPEC_EXAMPLE}`;
 
 function parse(file: string, text: string) {
   const result = file.endsWith('.yaml') ? parseYaml(file, text) : parseDsl(file, text);

@@ -1,26 +1,11 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
-import { main } from './cli';
+import { runCli } from './commands/testing/run-cli';
 import { projectRoot } from './paths';
-
-function capture(): { stream: PassThrough; text: () => string } {
-  const stream = new PassThrough();
-  const chunks: Buffer[] = [];
-  stream.on('data', (c: Buffer) => chunks.push(c));
-  return { stream, text: () => Buffer.concat(chunks).toString('utf8') };
-}
-
-async function run(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const out = capture();
-  const err = capture();
-  const code = await main(args, { stdout: out.stream, stderr: err.stream, cwd: process.cwd() });
-  return { code, stdout: out.text(), stderr: err.text() };
-}
 
 describe('opsflow command line', () => {
   it('lists its commands in --help', async () => {
-    const { code, stdout } = await run(['--help']);
+    const { code, stdout } = await runCli(['--help']);
     expect(code).toBe(0);
     expect(stdout).toMatch(/Usage: opsflow/);
     expect(stdout).toMatch(/\bstart\b/);
@@ -28,7 +13,7 @@ describe('opsflow command line', () => {
   });
 
   it('exits 2 on misuse', async () => {
-    const { code, stderr } = await run(['no-such-command']);
+    const { code, stderr } = await runCli(['no-such-command']);
     expect(code).toBe(2);
     expect(stderr).toMatch(/unknown command 'no-such-command'/);
   });

@@ -1,18 +1,7 @@
 /** Fixtures for the DSL front-end tests. */
 
-/** The rule of LANGUAGE.md §3 with the declarations of §2. */
-export const EXAMPLE = `event inventory.updated {
-  sku: string
-  available: int
-  reorder_point: int
-  reorder_qty: int
-  supplier: string?          # '?' = may be null or missing
-  tags: list<string>?
-}
-
-action purchasing.create_order(sku: string, quantity: int, supplier: string?) -> { id: string }
-
-rule restock_low_stock "Reorder when stock falls below the reorder point"
+/** The rule of LANGUAGE.md §3 alone (the §6 YAML example is the same rule). */
+export const SPEC_RULE = `rule restock_low_stock "Reorder when stock falls below the reorder point"
   on inventory.updated
   when event.available < event.reorder_point
   key event.sku
@@ -26,3 +15,17 @@ do
     end
 end
 `;
+
+/** The rule of LANGUAGE.md §3 with the declarations of §2. */
+export const EXAMPLE = `event inventory.updated {
+  sku: string
+  available: int
+  reorder_point: int
+  reorder_qty: int
+  supplier: string?          # '?' = may be null or missing
+  tags: list<string>?
+}
+
+action purchasing.create_order(sku: string, quantity: int, supplier: string?) -> { id: string }
+
+${SPEC_RULE}`;
