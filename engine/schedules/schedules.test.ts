@@ -257,6 +257,8 @@ describe('schedules', () => {
         const input = (await describe_('hourly')).action.args?.[0] as RunInput;
         return input.version === 2;
       });
+      // The syncer logs once its update call returns, which can be after the update is visible.
+      await eventually(() => Promise.resolve(lines.includes('schedules: updated hourly')));
       expect(lines).toContain('schedules: updated hourly');
     } finally {
       for (const part of started.reverse()) await part.stop();
