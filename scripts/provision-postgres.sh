@@ -45,7 +45,8 @@ if [ -z "${version:-}" ]; then
 fi
 if [ "$status" != online ]; then
   log "Starting PostgreSQL cluster $version/$cluster..."
-  if [ "$(id -u)" = 0 ]; then pg_ctlcluster "$version" "$cluster" start; else sudo -n pg_ctlcluster "$version" "$cluster" start; fi
+  # Its progress message goes to stderr: stdout carries only the URL.
+  if [ "$(id -u)" = 0 ]; then pg_ctlcluster "$version" "$cluster" start >&2; else sudo -n pg_ctlcluster "$version" "$cluster" start >&2; fi
 fi
 for _ in $(seq 1 50); do
   pg_isready -q -h 127.0.0.1 -p "$port" && break
