@@ -8,15 +8,16 @@
  * the first time, like the tests.
  */
 import { Client, Connection } from '@temporalio/client';
-import { NativeConnection, Worker } from '@temporalio/worker';
-import type { AddressInfo } from 'node:net';
-import { createApiApp } from '../api/create-api-app';
-import { loadConfig } from '../engine/config';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { freshDatabase } from '../engine/db/testing/fresh-database';
+import { testDatabaseUrl } from '../engine/db/testing/test-database';
 import { ActiveRuleCache } from '../engine/registry/active-rules';
 import { RuleRegistry } from '../engine/registry/registry';
-import { Router } from '../engine/router/router';
-import { createSubscriptionActivities, findSubscribers } from '../engine/router/subscriptions';
+import { findSubscribers } from '../engine/router/subscriptions';
 import { startDevServer } from '../engine/temporal/dev-server';
 import { quietTemporalRuntime } from '../engine/temporal/runtime-logging';
 import { INTERPRETER_WORKFLOW_TYPE, type RunInput } from '../workflows/contract';
@@ -81,48 +82,87 @@ async function lookupMs(db: Database, waiting: number): Promise<number> {
   return summarize(times.slice(50)).median;
 }
 
+/** A child process running one opsflow command from the sources, with its output kept for errors. */
+interface Child {
+  readonly process: ChildProcess;
+  output(): string;
+  stop(): Promise<void>;
+}
+
+function spawnOpsflow(command: string, env: Record<string, string>): Child {
+  const child = spawn(
+    process.execPath,
+    ['-r', '@swc-node/register', join(__dirname, 'engine-process.ts'), command],
+    {
+      cwd: join(__dirname, '..'),
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  return {
+    process: child,
+    output: () => output,
+    stop: async () => {
+      if (child.exitCode !== null) return;
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
+
+async function waitFor(what: string, child: Child, ready: () => Promise<boolean>): Promise<void> {
+  const deadline = Date.now() + 120_000;
+  while (!(await ready().catch(() => false))) {
+    if (child.process.exitCode !== null || Date.now() > deadline)
+      throw new Error(`${what} did not start:\n${child.output()}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
 export async function benchIngest(): Promise<BenchmarkReport> {
   quietTemporalRuntime('ERROR');
-  progress('starting PostgreSQL schema, the Temporal dev server, a worker, the router and the API');
-  const fresh = await freshDatabase(20);
+  progress('starting a PostgreSQL schema, the Temporal dev server, `opsflow worker` and `opsflow api`');
+  const fresh = await freshDatabase(4);
   const { db } = fresh;
   const server = await startDevServer();
   const connection = await Connection.connect({ address: server.address });
   const client = new Client({ connection });
-  const native = await NativeConnection.connect({ address: server.address });
   const deployed = await new RuleRegistry(db).deploy([{ path: 'bench.rule', content: RULES }], {
     author: 'bench',
   });
   if (!deployed.ok) throw new Error('the benchmark rule does not deploy');
-  const rules = new ActiveRuleCache(db);
-  const router = new Router({ db, client, taskQueue: TASK_QUEUE, rules, pollIntervalMs: 20 });
-  const config = loadConfig(
-    { DATABASE_URL: process.env.DATABASE_URL, TEMPORAL_ADDRESS: server.address, OPSFLOW_ADMIN_TOKEN: TOKEN },
-    { cwd: process.cwd(), role: 'api' },
-  );
-  const app = await createApiApp({
-    db,
-    client,
-    taskQueue: TASK_QUEUE,
-    config,
-    rules,
-    onEventsStored: () => router.wake(),
-    logLevels: false,
-  });
-  await app.listen(0, '127.0.0.1');
-  const port = (app.getHttpServer().address() as AddressInfo).port;
-  const worker = await Worker.create({
-    connection: native,
-    taskQueue: TASK_QUEUE,
-    workflowsPath: require.resolve('../workflows'),
-    activities: {
-      runAction: async () => ({ result: {} }),
-      emit: async () => ({ eventId: 'unused' }),
-      ...createSubscriptionActivities({ db, client }),
-    },
-  });
-  const active = (await rules.get()).find('bench_ingest');
+  const active = (await new ActiveRuleCache(db).get()).find('bench_ingest');
   if (!active) throw new Error('the benchmark rule is not active');
+  // The engine as deployed: the API with its router in one process, the worker in another, both
+  // on the benchmark's schema; the load comes from this process, like clients from elsewhere.
+  const url = new URL(testDatabaseUrl());
+  url.searchParams.set('options', `-c search_path=${fresh.schema}`);
+  const port = await freePort();
+  const dataDir = mkdtempSync(join(tmpdir(), 'opsflow-bench-'));
+  const env = {
+    DATABASE_URL: url.toString(),
+    TEMPORAL_ADDRESS: server.address,
+    OPSFLOW_TASK_QUEUE: TASK_QUEUE,
+    OPSFLOW_ADMIN_TOKEN: TOKEN,
+    OPSFLOW_DATA_DIR: dataDir,
+    PORT: String(port),
+    // The load comes from one key, far above the default per-key limit a shop's system needs.
+    OPSFLOW_INGEST_RATE_LIMIT: '0',
+  };
+  const worker = spawnOpsflow('worker', env);
+  const api = spawnOpsflow('api', env);
 
   const ingestRates: number[] = [];
   const rawRates: number[] = [];
@@ -130,8 +170,11 @@ export async function benchIngest(): Promise<BenchmarkReport> {
   let lookup10: number;
   let lookup10k: number;
   try {
-    router.start();
-    await worker.runUntil(async () => {
+    await waitFor('opsflow worker', worker, () =>
+      Promise.resolve(worker.output().includes('worker polling')),
+    );
+    await waitFor('opsflow api', api, async () => (await fetch(`http://127.0.0.1:${port}/readyz`)).ok);
+    {
       const post = async (id: string): Promise<void> => {
         const start = process.hrtime.bigint();
         const res = await fetch(`http://127.0.0.1:${port}/v1/events`, {
@@ -165,23 +208,24 @@ export async function benchIngest(): Promise<BenchmarkReport> {
         progress(`round ${round}/${ROUNDS}: ${EVENTS} events over HTTP, then ${EVENTS} raw starts`);
         const began = process.hrtime.bigint();
         await inLanes(EVENTS, (i) => post(`r${round}-${i}`));
+        if (process.env.BENCH_DEBUG)
+          progress(`posted in ${Number(process.hrtime.bigint() - began) / 1e6} ms`);
         await waitStarted(db, `r${round}-`, EVENTS);
         ingestRates.push(EVENTS / (Number(process.hrtime.bigint() - began) / 1e9));
         const rawBegan = process.hrtime.bigint();
         await inLanes(EVENTS, (i) => raw(`raw-r${round}-${i}`));
         rawRates.push(EVENTS / (Number(process.hrtime.bigint() - rawBegan) / 1e9));
       }
-    });
+    }
     progress('subscription lookup with 10 and with 10,000 waiting runs');
     lookup10 = await lookupMs(db, 10);
     lookup10k = await lookupMs(db, 10_000);
   } finally {
-    await router.stop();
-    await app.close();
+    await Promise.all([api.stop(), worker.stop()]);
     await connection.close();
-    await native.close();
     await server.stop();
     await fresh.drop();
+    rmSync(dataDir, { recursive: true, force: true });
   }
 
   const ours = summarize(ingestRates);

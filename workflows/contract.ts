@@ -187,12 +187,15 @@ export interface EngineActivities {
     readonly since: string;
   }): Promise<void>;
   /**
-   * The `wait for` finished: drop the subscription. Idempotent. Without `correlation`, every
-   * subscription of the run to `event` is dropped.
+   * The `wait for` finished: drop the subscription. Idempotent. With `exact`, only the
+   * subscription with this `correlation` (or, without one, the uncorrelated one) is dropped, so a
+   * parallel branch waiting for the same type keeps its own; without `exact` (runs recorded
+   * before it existed) and without `correlation`, every subscription of the run to `event` is.
    */
   unsubscribe(input: {
     readonly workflowId: string;
     readonly event: string;
     readonly correlation?: { readonly field: string; readonly value: unknown };
+    readonly exact?: boolean;
   }): Promise<void>;
 }

@@ -112,7 +112,15 @@ describe('wait for', () => {
         correlation: { field: 'order_id', value: 'o-2' },
       }),
     ]);
-    expect(h.host.unsubscriptions).toEqual([{ workflowId: handle.workflowId, event: 'payment.settled' }]);
+    // Only this wait's subscription goes: a parallel branch may wait for the same type.
+    expect(h.host.unsubscriptions).toEqual([
+      {
+        workflowId: handle.workflowId,
+        event: 'payment.settled',
+        correlation: { field: 'order_id', value: 'o-2' },
+        exact: true,
+      },
+    ]);
   });
 
   it('runs on timeout with the name bound to null when nothing arrives', async () => {

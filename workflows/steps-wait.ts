@@ -167,15 +167,26 @@ async function blockForEvent(
     return result.outcome;
   } finally {
     // A suspended wait keeps its subscription: the next execution subscribes again and goes on.
-    if (result.outcome !== 'suspend') await unsubscribe(run, workflowId, step);
+    if (result.outcome !== 'suspend') await unsubscribe(run, workflowId, step, correlation);
   }
 }
 
-async function unsubscribe(run: RunContext, workflowId: string, step: WaitStep): Promise<void> {
+async function unsubscribe(
+  run: RunContext,
+  workflowId: string,
+  step: WaitStep,
+  correlation: { field: string; value: unknown } | undefined,
+): Promise<void> {
   // Also when the run is being cancelled: a stale subscription would keep routing events here.
   await CancellationScope.nonCancellable(async () => {
     try {
-      await engine().unsubscribe({ workflowId, event: step.event });
+      // Only this wait's subscription: a parallel branch may wait for the same type meanwhile.
+      await engine().unsubscribe({
+        workflowId,
+        event: step.event,
+        ...(correlation ? { correlation } : {}),
+        exact: true,
+      });
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
       run.timeline.add('error', `could not unsubscribe from ${step.event}: ${message}`, step.span);

@@ -4,10 +4,11 @@ import { loadConfig } from '../config';
 import { enginePart } from '../process/engine-part';
 import type { EnginePart } from '../process/extension';
 import { runUntilSignalled } from '../process/serve';
+import { schedulesPart } from '../schedules/schedule-part';
 
 /**
- * `opsflow api`: the REST API and the event router, for a scaled-out deployment (any number of
- * them; routing is safe to run in several). It needs the shared servers: DATABASE_URL and
+ * `opsflow api`: the REST API, the event router and the schedule sync, for a scaled-out
+ * deployment (any number of them; routing and the sync are safe to run in several). It needs the shared servers: DATABASE_URL and
  * TEMPORAL_ADDRESS. Workers run as `opsflow worker`.
  */
 export function registerApi(
@@ -23,9 +24,21 @@ export function registerApi(
       const config = loadConfig(process.env, { cwd: io.cwd, role: 'api' });
       const code = await runUntilSignalled(
         config,
-        { worker: false, api: true, parts: [enginePart({ deployRules: false, router: true }), apiPart()] },
+        {
+          worker: false,
+          api: true,
+          parts: apiProcessParts(apiPart),
+        },
         io,
       );
       setExit(code === 0 ? ExitCode.ok : ExitCode.failed);
     });
+}
+
+/**
+ * What an `opsflow api` process hosts. Schedules follow the registry from every api process: the
+ * sync is safe to run in several (a create that loses the race updates instead) and needs no worker.
+ */
+export function apiProcessParts(apiPart: () => EnginePart): EnginePart[] {
+  return [enginePart({ deployRules: false, router: true }), schedulesPart(), apiPart()];
 }

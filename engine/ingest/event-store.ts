@@ -16,6 +16,7 @@ import type { Sql } from '../db/sql';
 import { CausalDepthExceededError, EventValidationError, type EventProblem } from '../errors';
 import { ActiveRuleCache, type RuleIndex } from '../registry/active-rules';
 import { parseEvents, type IncomingEvent, type IngestLimits } from './envelope';
+import { GroupCommit } from './group-commit';
 
 /** Default bound on `emit` chains: an event `emit`ted 8 steps away from an outside event is the last. */
 export const DEFAULT_MAX_CAUSAL_DEPTH = 8;
@@ -54,12 +55,15 @@ interface Row {
 /** Stores events; one instance per process is enough. */
 export class EventStore {
   private readonly rules: ActiveRuleCache;
+  /** Concurrent requests share statements and commits (see group-commit.ts). */
+  private readonly commits: GroupCommit<Row, Set<string>>;
 
   constructor(
     private readonly db: Sql,
     private readonly options: EventStoreOptions = {},
   ) {
     this.rules = options.rules ?? new ActiveRuleCache(db, 1000);
+    this.commits = new GroupCommit((rows) => this.insertNow(rows));
   }
 
   /**
@@ -79,7 +83,8 @@ export class EventStore {
       rows.push({ ...event, data: checked.data, causal_depth: 0 });
     });
     if (problems.length > 0) throw new EventValidationError(problems);
-    const stored = await this.insert(rows);
+    // The set is shared by the requests committed together: the first to claim an id stored it.
+    const stored = await this.commits.write(rows);
     return rows.map((row, i) => ({
       id: row.id,
       type: row.type,
@@ -109,7 +114,7 @@ export class EventStore {
     };
     const checked = this.check(await this.rules.get(), incoming, 0, problems);
     if (problems.length > 0) throw new EventValidationError(problems);
-    await this.insert([{ ...incoming, data: checked.data, causal_depth: event.causalDepth }]);
+    await this.commits.write([{ ...incoming, data: checked.data, causal_depth: event.causalDepth }]);
     return { eventId: id };
   }
 
@@ -144,7 +149,7 @@ export class EventStore {
   }
 
   /** Inserts the rows in one statement; returns the ids that were new. */
-  private async insert(rows: readonly Row[]): Promise<Set<string>> {
+  private async insertNow(rows: readonly Row[]): Promise<Set<string>> {
     // One id twice in a batch: only its first occurrence goes in.
     const unique = new Map<string, Row>();
     for (const row of rows) if (!unique.has(row.id)) unique.set(row.id, row);

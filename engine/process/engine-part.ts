@@ -23,6 +23,7 @@ export function enginePart(options: EnginePartOptions): EnginePart {
   let rules: ActiveRuleCache | undefined;
   const cache = (ctx: ProcessContext): ActiveRuleCache => (rules ??= new ActiveRuleCache(ctx.db));
   let router: Router | undefined;
+  let stopListening: (() => void) | undefined;
   return {
     name: 'engine',
     engineActivities: (ctx) => createSubscriptionActivities({ db: ctx.db, client: ctx.client }),
@@ -31,7 +32,7 @@ export function enginePart(options: EnginePartOptions): EnginePart {
         new EventStore(ctx.db, {
           maxCausalDepth: ctx.config.maxCausalDepth,
           rules: cache(ctx),
-          onStored: () => router?.wake(),
+          onStored: () => ctx.eventsStored.notify(),
         }),
       ),
     async start(ctx): Promise<RunningPart> {
@@ -53,11 +54,14 @@ export function enginePart(options: EnginePartOptions): EnginePart {
             ctx.log(`routing event ${eventId} failed: ${err instanceof Error ? err.message : String(err)}`),
         });
         router.start();
+        const running = router;
+        stopListening = ctx.eventsStored.listen(() => running.wake());
         ctx.log('router started');
       }
       return {
         async stop() {
           process.removeListener('SIGHUP', onHangup);
+          stopListening?.();
           await router?.stop();
           router = undefined;
         },

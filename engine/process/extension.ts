@@ -4,12 +4,36 @@ import type { Config } from '../config';
 import type { Database } from '../db/sql';
 import type { EngineActivities } from '../../workflows/contract';
 
+/**
+ * Tells the router of this process that events were stored, so it routes them at once rather
+ * than at its next poll: the API part (ingest) and the worker's `emit` notify, the engine part's
+ * router listens. Other processes' routers find the events by polling.
+ */
+export interface EventsStoredSignal {
+  notify(): void;
+  /** Calls `listener` on every `notify`; returns the function that stops listening. */
+  listen(listener: () => void): () => void;
+}
+
+/** A signal whose `notify` calls the listeners registered at that time. */
+export function eventsStoredSignal(): EventsStoredSignal {
+  const listeners = new Set<() => void>();
+  return {
+    notify: () => listeners.forEach((listener) => listener()),
+    listen(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+  };
+}
+
 /** What a process hands the parts it hosts. */
 export interface ProcessContext {
   readonly config: Config;
   readonly db: Database;
   readonly client: Client;
   readonly log: (line: string) => void;
+  readonly eventsStored: EventsStoredSignal;
 }
 
 /** A part that is running and stops on shutdown (it must stop taking new work first). */

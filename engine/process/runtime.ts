@@ -11,7 +11,7 @@ import type { DevServer } from '../temporal/dev-server';
 import { ensureAdminToken, type AdminToken } from './admin-token';
 import { loadConnectors } from './connectors';
 import { startEmbeddedTemporal } from './embedded-temporal';
-import type { EnginePart, ProcessContext, RunningPart } from './extension';
+import { eventsStoredSignal, type EnginePart, type ProcessContext, type RunningPart } from './extension';
 import { claimPidFile } from './pid-file';
 import { createOpsflowWorker } from './worker';
 
@@ -90,7 +90,7 @@ export async function startRuntime(config: Config, options: RuntimeOptions): Pro
     const connection = await Connection.connect({ address, ...tls });
     cleanup.push({ name: 'Temporal client', run: () => connection.close() });
     const client = new Client({ connection, namespace });
-    const ctx: ProcessContext = { config, db, client, log };
+    const ctx: ProcessContext = { config, db, client, log, eventsStored: eventsStoredSignal() };
 
     let done: Promise<void> = new Promise<void>(() => undefined);
     if (options.worker) {

@@ -1,4 +1,4 @@
-import { SUBSCRIBERS_SQL, findSubscribers } from './subscriptions';
+import { BATCH_SUBSCRIBERS_SQL, SUBSCRIBERS_SQL, findSubscribers } from './subscriptions';
 import { startEngineHarness, type EngineHarness } from './testing/engine-harness';
 
 // Each concurrency mode on the real dev server with the real interpreter: a first event starts a
@@ -130,5 +130,23 @@ describe('concurrency modes', () => {
       `EXPLAIN ${SUBSCRIBERS_SQL.replaceAll('$1', "'ticket.resolved'").replace('$2', `'{"ticket_id":"T42","n":1}'`)}`,
     );
     expect(rows.map((r) => r['QUERY PLAN']).join('\n')).not.toMatch(/Seq Scan on subscriptions/);
+
+    // The lookup for a whole claimed batch: the same answers per event, by index too.
+    const batch = JSON.stringify([
+      { type: 'ticket.resolved', data: { ticket_id: 'T7' } },
+      { type: 'ticket.opened', data: { ticket_id: 'T7' } },
+      { type: 'ticket.resolved', data: { ticket_id: 'T9999', n: 2 } },
+    ]);
+    const found = await db.query<{ ord: number; workflow_id: string }>(BATCH_SUBSCRIBERS_SQL, [batch]);
+    expect(found.rows.map((r) => `${r.ord}:${r.workflow_id}`).sort()).toEqual([
+      '1:wf-7',
+      '1:wf-any',
+      '3:wf-9999',
+      '3:wf-any',
+    ]);
+    const plan = await db.query<{ 'QUERY PLAN': string }>(
+      `EXPLAIN ${BATCH_SUBSCRIBERS_SQL.replace('$1', `'${batch}'`)}`,
+    );
+    expect(plan.rows.map((r) => r['QUERY PLAN']).join('\n')).not.toMatch(/Seq Scan on subscriptions/);
   }, 60_000);
 });

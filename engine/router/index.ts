@@ -1,10 +1,12 @@
 /** Routing: the outbox loop, concurrency modes on Temporal, subscriptions of waiting runs, manual runs. */
 export { Router, type RouterOptions, type RoutedEvent } from './router';
-export { routeRule, type RouteOutcome, type RouteOutcomeKind } from './route-rule';
+export { routeEvents } from './route-batch';
+export type { RouteOutcome, RouteOutcomeKind } from './route-rule';
 export {
   DEFAULT_MAX_CATCH_UP,
   createSubscriptionActivities,
   findSubscribers,
+  signalBatch,
   signalSubscribers,
   type SubscriptionDeps,
 } from './subscriptions';

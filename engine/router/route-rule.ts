@@ -1,9 +1,9 @@
 /**
- * Routing one stored event to one rule: guard, key, then the concurrency mode mapped onto
- * Temporal. The outcome row is written before anything reaches Temporal ('starting') and
- * finished after, so routing the same pair again (after a crash) knows a start may already have
- * happened and looks for its own run (by the event id in the run's memo) instead of starting a
- * second one.
+ * Routing one stored event to one rule: guard and key (`planRoute`), then the concurrency mode
+ * mapped onto Temporal (`startPlanned`). `route-batch.ts` writes the outcome row before anything
+ * reaches Temporal ('starting') and finishes it after, so routing the same pair again (after a
+ * crash) knows a start may already have happened and looks for its own run (by the event id in
+ * the run's memo) instead of starting a second one.
  */
 import type { Client, WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/common';
@@ -44,36 +44,39 @@ export interface RouteRuleDeps {
   readonly onStarted?: (info: { eventId: string; rule: string; workflowId: string }) => Promise<void> | void;
 }
 
-interface OutcomeRow {
-  outcome: RouteOutcomeKind | 'starting';
-  workflow_id: string | null;
-  run_id: string | null;
-  detail: string | null;
+/** An `event_outcomes` row as routing reads it back. */
+export interface OutcomeRow {
+  readonly outcome: RouteOutcomeKind | 'starting';
+  readonly workflow_id: string | null;
+  readonly run_id: string | null;
+  readonly detail: string | null;
 }
 
-/** Routes `event` to `rule`; throws only when Temporal or the database fails (then it is retried). */
-export async function routeRule(
-  deps: RouteRuleDeps,
+/**
+ * What routing decided for one (event, rule) before anything reaches Temporal: a final outcome
+ * (recorded already, or to record), or a run to start. `resumed` says an earlier attempt wrote
+ * 'starting' and may have reached Temporal, so its run is looked for before starting one.
+ */
+export type RoutePlan =
+  | { readonly kind: 'final'; readonly outcome: RouteOutcome; readonly recorded: boolean }
+  | {
+      readonly kind: 'start';
+      readonly workflowId: string;
+      readonly input: RunInput;
+      readonly resumed: boolean;
+    };
+
+/** Plans routing `event` to `rule`, given the outcome row an earlier attempt left (if any). */
+export function planRoute(
   event: StoredEventRow,
   rule: ActiveRule,
-): Promise<RouteOutcome> {
-  const previous = await deps.db.query<OutcomeRow>(
-    'SELECT outcome, workflow_id, run_id, detail FROM event_outcomes WHERE event_id = $1 AND rule_name = $2',
-    [event.id, rule.name],
-  );
-  const before = previous.rows[0];
-  if (before && before.outcome !== 'starting') return fromRow(rule.name, before);
-
+  previous: OutcomeRow | undefined,
+): RoutePlan {
+  if (previous && previous.outcome !== 'starting')
+    return { kind: 'final', outcome: fromRow(rule.name, previous), recorded: true };
   const decided = decide(event, rule);
-  if ('outcome' in decided) return record(deps.db, event, rule, decided, before !== undefined);
+  if ('outcome' in decided) return { kind: 'final', outcome: decided, recorded: false };
   const { workflowId, key } = decided;
-  if (!before) {
-    await deps.db.query(
-      `INSERT INTO event_outcomes (event_id, rule_name, rule_version, outcome, workflow_id)
-       VALUES ($1, $2, $3, 'starting', $4) ON CONFLICT DO NOTHING`,
-      [event.id, rule.name, rule.version, workflowId],
-    );
-  }
   const input: RunInput = {
     rule: rule.ir,
     version: rule.version,
@@ -81,12 +84,24 @@ export async function routeRule(
     ...(key !== undefined ? { key } : {}),
     causalDepth: event.causal_depth,
   };
-  const starter = new Starter(deps, event.id, workflowId, input);
-  // A 'starting' row means an earlier attempt may have reached Temporal: look for that run first.
-  const own = before ? await starter.findOwnRun() : undefined;
+  return { kind: 'start', workflowId, input, resumed: previous !== undefined };
+}
+
+/**
+ * Carries out a `start` plan: finds the run of an earlier attempt, or starts/signals one
+ * according to the concurrency mode. Throws only when Temporal fails (the event is retried).
+ */
+export async function startPlanned(
+  deps: RouteRuleDeps,
+  event: StoredEventRow,
+  rule: ActiveRule,
+  plan: Extract<RoutePlan, { kind: 'start' }>,
+): Promise<RouteOutcome> {
+  const starter = new Starter(deps, event.id, plan.workflowId, plan.input);
+  const own = plan.resumed ? await starter.findOwnRun() : undefined;
   const result = own ?? (await starter.run(rule.ir.concurrency));
-  await deps.onStarted?.({ eventId: event.id, rule: rule.name, workflowId });
-  return record(deps.db, event, rule, { rule: rule.name, ...result, workflowId }, true);
+  await deps.onStarted?.({ eventId: event.id, rule: rule.name, workflowId: plan.workflowId });
+  return { rule: rule.name, ...result, workflowId: plan.workflowId };
 }
 
 /** Guard and key: either a final outcome (skipped, error) or where the run goes. */
@@ -238,33 +253,6 @@ class Starter {
       ? { outcome: 'started', runId: handle.signaledRunId }
       : { outcome: 'queued', runId: handle.signaledRunId };
   }
-}
-
-async function record(
-  db: Sql,
-  event: StoredEventRow,
-  rule: ActiveRule,
-  outcome: RouteOutcome,
-  exists: boolean,
-): Promise<RouteOutcome> {
-  const params = [
-    event.id,
-    rule.name,
-    rule.version,
-    outcome.outcome,
-    outcome.workflowId ?? null,
-    outcome.runId ?? null,
-    outcome.detail ?? null,
-  ];
-  await db.query(
-    exists
-      ? `UPDATE event_outcomes SET rule_version = $3, outcome = $4, workflow_id = $5, run_id = $6, detail = $7, at = now()
-          WHERE event_id = $1 AND rule_name = $2`
-      : `INSERT INTO event_outcomes (event_id, rule_name, rule_version, outcome, workflow_id, run_id, detail)
-         VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING`,
-    params,
-  );
-  return outcome;
 }
 
 function fromRow(rule: string, row: OutcomeRow): RouteOutcome {

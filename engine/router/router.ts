@@ -9,9 +9,9 @@ import type { Client } from '@temporalio/client';
 import type { Database } from '../db/sql';
 import { STORED_EVENT_COLUMNS, type StoredEventRow } from '../ingest/stored-event';
 import { ActiveRuleCache } from '../registry/active-rules';
-import { inLanes } from './ordering';
-import { routeRule, type RouteOutcome, type RouteRuleDeps } from './route-rule';
-import { signalSubscribers } from './subscriptions';
+import { routeEvents } from './route-batch';
+import type { RouteOutcome, RouteRuleDeps } from './route-rule';
+import { signalBatch, type Signalled } from './subscriptions';
 
 export interface RouterOptions {
   readonly db: Database;
@@ -80,41 +80,45 @@ export class Router {
         [this.options.batchSize ?? 50],
       );
       const routed: RoutedEvent[] = [];
-      const index = await this.rules.get();
+      const failed: { row: (typeof rows)[number]; error: unknown }[] = [];
       // Runs for different rules and keys start concurrently; per key, in stored order.
-      const started = await inLanes(
-        rows,
-        (row) => index.byTrigger(row.type),
-        (row, rule) => routeRule(this.deps, row, rule),
-      );
-      // Then, in stored order, the runs waiting for each event, and the event's own status: a
-      // waiting run sees matching events in the order they were stored.
-      for (const row of rows) {
-        try {
-          const outcomes = started.get(row.id);
-          if (!outcomes?.ok) throw outcomes?.error ?? new Error(`event ${row.id} was not routed`);
-          const signalled = await signalSubscribers(
-            { db: this.options.db, client: this.options.client },
-            row,
-          );
-          routed.push({ eventId: row.id, outcomes: outcomes.values, signalled });
-        } catch (err) {
-          this.options.onError?.(err, row.id);
-          const attempts = row.route_attempts + 1;
-          await tx.query(
-            `UPDATE events SET route_attempts = $2::integer, route_error = $3,
-                    route_status = CASE WHEN $2::integer >= $4::integer THEN 'failed' ELSE 'pending' END,
-                    route_after = now() + make_interval(secs => $5::double precision)
-              WHERE id = $1`,
-            [
-              row.id,
-              attempts,
-              err instanceof Error ? err.message : String(err),
-              maxAttempts,
-              retryDelay(attempts) / 1000,
-            ],
-          );
-        }
+      const started = await routeEvents(this.deps, tx, rows, await this.rules.get());
+      const ok = rows.filter((row) => {
+        const result = started.get(row.id);
+        if (result?.ok) return true;
+        failed.push({ row, error: result?.error ?? new Error(`event ${row.id} was not routed`) });
+        return false;
+      });
+      // Then the runs waiting for the events: each run sees matching events in stored order.
+      let signalled: Signalled[];
+      try {
+        signalled = await signalBatch({ db: this.options.db, client: this.options.client }, ok);
+      } catch (error) {
+        signalled = ok.map(() => ({ ok: false, error }));
+      }
+      ok.forEach((row, i) => {
+        const result = signalled[i];
+        const outcomes = started.get(row.id);
+        if (!result.ok) failed.push({ row, error: result.error });
+        else if (outcomes?.ok)
+          routed.push({ eventId: row.id, outcomes: outcomes.values, signalled: result.count });
+      });
+      for (const { row, error } of failed) {
+        this.options.onError?.(error, row.id);
+        const attempts = row.route_attempts + 1;
+        await tx.query(
+          `UPDATE events SET route_attempts = $2::integer, route_error = $3,
+                  route_status = CASE WHEN $2::integer >= $4::integer THEN 'failed' ELSE 'pending' END,
+                  route_after = now() + make_interval(secs => $5::double precision)
+            WHERE id = $1`,
+          [
+            row.id,
+            attempts,
+            error instanceof Error ? error.message : String(error),
+            maxAttempts,
+            retryDelay(attempts) / 1000,
+          ],
+        );
       }
       // One statement for the whole batch: the claim is held until commit anyway.
       if (routed.length > 0) {

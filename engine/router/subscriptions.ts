@@ -79,7 +79,7 @@ export function createSubscriptionActivities(deps: SubscriptionDeps): EngineActi
       await deps.db.query(
         `DELETE FROM subscriptions WHERE workflow_id = $1 AND event_type = $2
             AND ($3::text IS NULL OR correlation_key = $3)`,
-        [input.workflowId, input.event, correlation ? correlationKey(correlation) : null],
+        [input.workflowId, input.event, correlation || input.exact ? correlationKey(correlation) : null],
       );
     },
   };
@@ -112,23 +112,76 @@ export async function findSubscribers(
 }
 
 /**
- * Signals the event to every run waiting for it. A run that ended meanwhile is not an error: its
- * stale subscriptions are dropped. Returns how many runs were signalled.
+ * The runs waiting for each event of a batch (`$1`: a JSON array of `{type, data}`), as
+ * (position in the batch from 1, workflow id) in batch order: the lookup of `SUBSCRIBERS_SQL`
+ * once per event, in one statement.
  */
-export async function signalSubscribers(deps: SubscriptionDeps, event: StoredEventRow): Promise<number> {
-  const workflowIds = await findSubscribers(deps.db, event);
-  const runEvent = toRunEvent(event);
-  let signalled = 0;
-  await Promise.all(
-    workflowIds.map(async (workflowId) => {
-      try {
-        await deps.client.workflow.getHandle(workflowId).signal(eventSignal, runEvent);
-        signalled++;
-      } catch (err) {
-        if (!(err instanceof WorkflowNotFoundError)) throw err;
-        await deps.db.query('DELETE FROM subscriptions WHERE workflow_id = $1', [workflowId]);
-      }
-    }),
+export const BATCH_SUBSCRIBERS_SQL = `SELECT e.ord::integer AS ord, s.workflow_id
+  FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS e(ev, ord)
+  CROSS JOIN LATERAL (
+    SELECT workflow_id FROM subscriptions WHERE event_type = e.ev ->> 'type' AND correlation_field IS NULL
+    UNION
+    SELECT c.workflow_id FROM jsonb_each(e.ev -> 'data') AS d(key, value)
+      CROSS JOIN LATERAL (
+        SELECT workflow_id FROM subscriptions
+         WHERE event_type = e.ev ->> 'type' AND correlation_field = d.key AND correlation_value = d.value OFFSET 0
+      ) AS c
+  ) AS s
+  ORDER BY e.ord`;
+
+/** What signalling one event of a batch did: how many runs got it, or why it must be retried. */
+export type Signalled =
+  { readonly ok: true; readonly count: number } | { readonly ok: false; readonly error: unknown };
+
+/**
+ * Signals each event of a batch to every run waiting for it: each run gets its events in batch
+ * (stored) order, different runs concurrently. A run that ended meanwhile is not an error: its
+ * stale subscriptions are dropped. When a signal fails, that event and the run's later ones in
+ * the batch report the error (they are routed again; a run drops an event it already has).
+ */
+export async function signalBatch(
+  deps: SubscriptionDeps,
+  events: readonly StoredEventRow[],
+): Promise<Signalled[]> {
+  const counts = events.map(() => 0);
+  const errors = new Map<number, unknown>();
+  if (events.length > 0) {
+    const { rows } = await deps.db.query<{ ord: number; workflow_id: string }>(BATCH_SUBSCRIBERS_SQL, [
+      JSON.stringify(events.map((e) => ({ type: e.type, data: e.data }))),
+    ]);
+    const perRun = new Map<string, number[]>();
+    for (const row of rows) {
+      const list = perRun.get(row.workflow_id) ?? [];
+      list.push(row.ord - 1);
+      perRun.set(row.workflow_id, list);
+    }
+    await Promise.all(
+      [...perRun].map(async ([workflowId, positions]) => {
+        const handle = deps.client.workflow.getHandle(workflowId);
+        for (const [n, i] of positions.entries()) {
+          try {
+            await handle.signal(eventSignal, toRunEvent(events[i]));
+            counts[i]++;
+          } catch (err) {
+            if (err instanceof WorkflowNotFoundError) {
+              await deps.db.query('DELETE FROM subscriptions WHERE workflow_id = $1', [workflowId]);
+            } else {
+              for (const later of positions.slice(n)) if (!errors.has(later)) errors.set(later, err);
+            }
+            return;
+          }
+        }
+      }),
+    );
+  }
+  return counts.map((count, i) =>
+    errors.has(i) ? { ok: false, error: errors.get(i) } : { ok: true, count },
   );
-  return signalled;
+}
+
+/** Signals one event to every run waiting for it; returns how many runs were signalled. */
+export async function signalSubscribers(deps: SubscriptionDeps, event: StoredEventRow): Promise<number> {
+  const [result] = await signalBatch(deps, [event]);
+  if (!result.ok) throw result.error;
+  return result.count;
 }

@@ -10,7 +10,7 @@ import { loadConfig } from '../config';
 import { freshDatabase, type FreshDatabase } from '../db/testing/fresh-database';
 import { testDatabaseUrl } from '../db/testing/test-database';
 import { enginePart } from '../process/engine-part';
-import type { ProcessContext, RunningPart } from '../process/extension';
+import { eventsStoredSignal, type ProcessContext, type RunningPart } from '../process/extension';
 import { RuleRegistry } from '../registry/registry';
 import { startDevServer, type DevServer } from '../temporal/dev-server';
 import { quietTemporalRuntime } from '../temporal/testing/quiet-runtime';
@@ -243,7 +243,13 @@ describe('schedules', () => {
       { cwd: dir, role: 'start' },
     );
     const lines: string[] = [];
-    const ctx: ProcessContext = { config, db: fresh.db, client, log: (l) => lines.push(l) };
+    const ctx: ProcessContext = {
+      config,
+      db: fresh.db,
+      client,
+      log: (l) => lines.push(l),
+      eventsStored: eventsStoredSignal(),
+    };
     // In the order `opsflow start` hosts them: the engine deploys the folder, then schedules sync.
     const parts = [enginePart({ deployRules: true, router: false }), schedulesPart()];
     const started: RunningPart[] = [];
