@@ -50,6 +50,7 @@ export function enginePart(options: EnginePartOptions): EnginePart {
           client: ctx.client,
           taskQueue: ctx.config.taskQueue,
           rules: cache(ctx),
+          pollIntervalMs: ctx.config.routerPollMs,
           onError: (err, eventId) =>
             ctx.log(`routing event ${eventId} failed: ${err instanceof Error ? err.message : String(err)}`),
         });

@@ -103,6 +103,43 @@ describe('concurrency modes', () => {
     expect(calls('queue')).toEqual(['do 1', 'done 1', 'do 2', 'done 2']);
   }, 60_000);
 
+  it('queue: a crash after enqueueing does not run the event again once its run has ended', async () => {
+    const router = h.router();
+    await h.store.ingest({ id: 'qc-1', type: 'queue.req', data: { key: 'qc', n: 11 } });
+    await router.drain();
+    const first = await outcome('qc-1', 'run_queue');
+    // The second trigger reaches the key's run, then the process dies before recording it.
+    await h.store.ingest({ id: 'qc-2', type: 'queue.req', data: { key: 'qc', n: 12 } });
+    await h
+      .router({
+        onStarted: () => {
+          throw new Error('simulated crash after the trigger was enqueued');
+        },
+      })
+      .routeBatch();
+    expect((await outcome('qc-2', 'run_queue')).outcome).toBe('starting');
+    // The queue works through both triggers and the chain ends: Temporal would start a new run.
+    const deadline = Date.now() + 30_000;
+    while (calls('queue').filter((c) => c.endsWith(' 12')).length < 2 && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 200));
+    await h.client.workflow.getHandle(first.workflow_id).result();
+
+    expect(await router.drain()).toBe(1);
+    const second = await outcome('qc-2', 'run_queue');
+    expect(second.outcome).toBe('queued');
+    expect(second.run_id).toBeTruthy();
+    expect(calls('queue').filter((c) => c.endsWith(' 11') || c.endsWith(' 12'))).toEqual([
+      'do 11',
+      'done 11',
+      'do 12',
+      'done 12',
+    ]);
+    const runs = h.client.workflow.list({ query: `WorkflowId = "${first.workflow_id}"` });
+    let running = 0;
+    for await (const run of runs) if (run.status.name === 'RUNNING') running++;
+    expect(running).toBe(0);
+  }, 90_000);
+
   it('parallel: starts a run per event', async () => {
     const [first, second] = await twoEvents('parallel');
     expect([first.outcome, second.outcome]).toEqual(['started', 'started']);

@@ -64,7 +64,7 @@ const pairKey = (eventId: string, rule: string): string => `${eventId}\u0000${ru
 /** The outcome rows earlier attempts left for these events, by event and rule. */
 async function loadOutcomes(db: Sql, eventIds: readonly string[]): Promise<Map<string, OutcomeRow>> {
   const { rows } = await db.query<OutcomeRow & { event_id: string; rule_name: string }>(
-    `SELECT event_id, rule_name, outcome, workflow_id, run_id, detail FROM event_outcomes
+    `SELECT event_id, rule_name, outcome, workflow_id, run_id, detail, at FROM event_outcomes
       WHERE event_id = ANY($1::text[])`,
     [eventIds],
   );
@@ -97,7 +97,7 @@ export async function routeEvents(
     for (const rule of index.byTrigger(event.type)) {
       const plan = planRoute(event, rule, previous.get(pairKey(event.id, rule.name)));
       plans.set(pairKey(event.id, rule.name), plan);
-      if (plan.kind === 'start' && !plan.resumed) {
+      if (plan.kind === 'start' && !plan.resumedFrom) {
         starting.push({
           event_id: event.id,
           rule_name: rule.name,

@@ -20,6 +20,7 @@ import {
 import type { Sql } from '../db/sql';
 import { toRunEvent, type StoredEventRow } from '../ingest/stored-event';
 import type { ActiveRule } from '../registry/types';
+import { findQueuedRun } from './queue-recovery';
 import { EVENT_ID_MEMO, keyText, ruleWorkflowId } from './workflow-ids';
 
 /** What routing did for one (event, rule). */
@@ -47,6 +48,8 @@ export interface RouteRuleDeps {
 /** An `event_outcomes` row as routing reads it back. */
 export interface OutcomeRow {
   readonly outcome: RouteOutcomeKind | 'starting';
+  /** When the row was last written: for 'starting', when the earlier attempt began. */
+  readonly at: Date;
   readonly workflow_id: string | null;
   readonly run_id: string | null;
   readonly detail: string | null;
@@ -54,7 +57,7 @@ export interface OutcomeRow {
 
 /**
  * What routing decided for one (event, rule) before anything reaches Temporal: a final outcome
- * (recorded already, or to record), or a run to start. `resumed` says an earlier attempt wrote
+ * (recorded already, or to record), or a run to start. `resumedFrom` says an earlier attempt wrote
  * 'starting' and may have reached Temporal, so its run is looked for before starting one.
  */
 export type RoutePlan =
@@ -63,7 +66,8 @@ export type RoutePlan =
       readonly kind: 'start';
       readonly workflowId: string;
       readonly input: RunInput;
-      readonly resumed: boolean;
+      /** When the earlier attempt that may have reached Temporal began; absent for a first attempt. */
+      readonly resumedFrom?: Date;
     };
 
 /** Plans routing `event` to `rule`, given the outcome row an earlier attempt left (if any). */
@@ -84,7 +88,7 @@ export function planRoute(
     ...(key !== undefined ? { key } : {}),
     causalDepth: event.causal_depth,
   };
-  return { kind: 'start', workflowId, input, resumed: previous !== undefined };
+  return { kind: 'start', workflowId, input, ...(previous ? { resumedFrom: previous.at } : {}) };
 }
 
 /**
@@ -98,7 +102,7 @@ export async function startPlanned(
   plan: Extract<RoutePlan, { kind: 'start' }>,
 ): Promise<RouteOutcome> {
   const starter = new Starter(deps, event.id, plan.workflowId, plan.input);
-  const own = plan.resumed ? await starter.findOwnRun() : undefined;
+  const own = plan.resumedFrom ? await starter.findOwnRun(plan.resumedFrom) : undefined;
   const result = own ?? (await starter.run(rule.ir.concurrency));
   await deps.onStarted?.({ eventId: event.id, rule: rule.name, workflowId: plan.workflowId });
   return { rule: rule.name, ...result, workflowId: plan.workflowId };
@@ -151,8 +155,16 @@ class Starter {
     }
   }
 
-  /** Our run if an earlier attempt started it (the memo carries the event id), else undefined. */
-  async findOwnRun(): Promise<Omit<RouteOutcome, 'rule'> | undefined> {
+  /**
+   * Our run if an earlier attempt (begun at `since`) started it (the memo carries the event id)
+   * or, for `queue`, put the event into a run of the key, else undefined.
+   */
+  async findOwnRun(since?: Date): Promise<Omit<RouteOutcome, 'rule'> | undefined> {
+    if (since && this.input.rule.concurrency === 'queue') {
+      const queued = await findQueuedRun(this.deps.client, this.workflowId, this.eventId, since);
+      if (queued) return { outcome: queued.started ? 'started' : 'queued', runId: queued.runId };
+      return undefined;
+    }
     try {
       const description = await this.deps.client.workflow.getHandle(this.workflowId).describe();
       if (description.memo?.[EVENT_ID_MEMO] === this.eventId)
