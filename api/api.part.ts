@@ -17,6 +17,8 @@ export function apiPart(): EnginePart {
         client: ctx.client,
         taskQueue: ctx.config.taskQueue,
         config: { ...ctx.config, adminToken },
+        // The router of this process routes what was just stored at once.
+        onEventsStored: () => ctx.eventsStored.notify(),
       });
       await app.listen({ port: ctx.config.port, host: '0.0.0.0' });
       ctx.log(`API listening on port ${ctx.config.port}`);

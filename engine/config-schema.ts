@@ -88,6 +88,13 @@ export const CONFIG_SCHEMA: readonly ConfigVariable[] = [
     description: 'How many `emit`s may chain from one outside event before the router stops routing.',
   },
   {
+    name: 'OPSFLOW_ROUTER_POLL_MS',
+    group: 'engine',
+    default: '200',
+    description:
+      'How often an idle router looks for events stored by other processes (emits from workers, ingest on other api processes), in milliseconds. Events ingested by the same process are routed at once.',
+  },
+  {
     name: 'PORT',
     group: 'api',
     default: '8080',
@@ -100,6 +107,20 @@ export const CONFIG_SCHEMA: readonly ConfigVariable[] = [
       'Bearer token of the API (at least 16 characters). Unset in embedded mode: generated once, stored in `$OPSFLOW_DATA_DIR/admin-token` (mode 0600) and printed once.',
     requiredInProduction: true,
     secret: true,
+  },
+  {
+    name: 'OPSFLOW_INGEST_RATE_LIMIT',
+    group: 'api',
+    default: '1000',
+    description:
+      'Requests per second each API key (the admin token counts as one key) may make to `POST /v1/events`, in bursts of up to as many; above it the API answers 429 with `Retry-After`. `0`: no limit.',
+  },
+  {
+    name: 'OPSFLOW_LOG_LEVEL',
+    group: 'api',
+    default: 'info',
+    description:
+      "Level of the API's request log (one JSON line per request on stdout, no tokens or bodies): `fatal`, `error`, `warn`, `info`, `debug`, `trace` or `silent`.",
   },
   {
     name: 'OPSFLOW_HTTP_ALLOW',

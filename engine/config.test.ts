@@ -40,6 +40,9 @@ describe('loadConfig', () => {
       httpAllow: [],
       taskQueue: 'opsflow',
       maxCausalDepth: 8,
+      routerPollMs: 200,
+      ingestRateLimit: 1000,
+      logLevel: 'info',
     });
     expect(config.adminToken).toBeUndefined();
     expect(config.smtp).toBeUndefined();
@@ -130,6 +133,23 @@ describe('loadConfig', () => {
     expect(message).toContain('OPSFLOW_MAX_CAUSAL_DEPTH: expected a whole number from 1 to 100, got "0"');
     expect(message).toMatch(/OPSFLOW_HTTP_ALLOW: invalid entry "api.shop.example:port"/);
     expect(message).toContain('OPSFLOW_ADMIN_TOKEN: must be at least 16 characters');
+  });
+
+  it('reads the ingest rate limit (0 is off) and the log level, and refuses bad values', () => {
+    expect(loadConfig({ OPSFLOW_INGEST_RATE_LIMIT: '0', OPSFLOW_LOG_LEVEL: 'DEBUG' }, { cwd })).toMatchObject(
+      {
+        ingestRateLimit: 0,
+        logLevel: 'debug',
+      },
+    );
+    const message = problemsOf({ OPSFLOW_INGEST_RATE_LIMIT: '-5', OPSFLOW_LOG_LEVEL: 'verbose' });
+    expect(message).toContain(
+      'OPSFLOW_INGEST_RATE_LIMIT: expected a whole number from 0 to 1000000, got "-5"',
+    );
+    expect(message).toContain(
+      'OPSFLOW_LOG_LEVEL: expected one of fatal, error, warn, info, debug, trace, silent, got "verbose"',
+    );
+    expect(problemsOf({ OPSFLOW_INGEST_RATE_LIMIT: '2.5' })).toContain('OPSFLOW_INGEST_RATE_LIMIT: expected');
   });
 
   it('never echoes a secret in an error', () => {

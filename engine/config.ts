@@ -28,6 +28,12 @@ export type TemporalConfig =
       readonly dbFile: string;
     };
 
+/** Levels of the API's request log (pino's), `silent` for none. */
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+/** A level of the API's request log. */
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
 /** opsflow's configuration, validated. Paths are absolute. */
 export interface Config {
   /** DATABASE_URL or TEMPORAL_ADDRESS names a host other than this machine. */
@@ -42,6 +48,12 @@ export interface Config {
   readonly httpAllow: readonly string[];
   readonly taskQueue: string;
   readonly maxCausalDepth: number;
+  /** `OPSFLOW_ROUTER_POLL_MS`: how often an idle router polls for events stored elsewhere. */
+  readonly routerPollMs: number;
+  /** Requests per second per API key on `POST /v1/events`; 0 means no limit. */
+  readonly ingestRateLimit: number;
+  /** The level of the API's request log. */
+  readonly logLevel: LogLevel;
   readonly secretsFile?: string;
   readonly slack?: { readonly webhookUrl: string };
   readonly smtp?: SmtpConfig;
@@ -150,6 +162,9 @@ export function loadConfig(env: Env, options: LoadConfigOptions = {}): Config {
     httpAllow,
     taskQueue: read.text('OPSFLOW_TASK_QUEUE'),
     maxCausalDepth: read.integer('OPSFLOW_MAX_CAUSAL_DEPTH', 1, 100),
+    routerPollMs: read.integer('OPSFLOW_ROUTER_POLL_MS', 10, 60_000),
+    ingestRateLimit: read.integer('OPSFLOW_INGEST_RATE_LIMIT', 0, 1_000_000),
+    logLevel: read.oneOf('OPSFLOW_LOG_LEVEL', LOG_LEVELS),
     ...(secretsFile
       ? { secretsFile: isAbsolute(secretsFile) ? secretsFile : resolve(cwd, secretsFile) }
       : {}),
@@ -197,6 +212,16 @@ class Reader {
 
   port(name: string): number {
     return this.integer(name, 1, 65535);
+  }
+
+  oneOf<T extends string>(name: string, choices: readonly T[]): T {
+    const raw = this.text(name).toLowerCase();
+    const found = choices.find((c) => c === raw);
+    if (found === undefined) {
+      this.problems.push(`${name}: expected one of ${choices.join(', ')}, got ${JSON.stringify(raw)}`);
+      return choices[0];
+    }
+    return found;
   }
 
   list(name: string): string[] {

@@ -6,7 +6,7 @@ import { ACCESS_KEY, type Access, type AuthenticatedRequest } from './role.decor
 import { roleAllows } from './roles';
 
 /**
- * Checks `Authorization: Bearer <token>` against the route's `@RequireRole`: 401 without a valid
+ * Checks `Authorization: Bearer <token>` against the role of the route (`@ApiRoute`, `@RequireRole`): 401 without a valid
  * token, 403 with too small a role. A route that declares nothing is refused (fail closed).
  */
 @Injectable()

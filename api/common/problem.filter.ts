@@ -1,8 +1,15 @@
 import { STATUS_CODES } from 'node:http';
 import { Catch, HttpException, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
+import { isDatabaseUnavailable } from '../../engine/db/connection-errors';
 import { EventValidationError, ManualRunError, RuleNotFoundError } from '../../engine/errors';
-import { PROBLEM_TYPE_BASE, ProblemError, describeErrors, type ProblemBody } from './problems';
+import {
+  PROBLEM_TYPE_BASE,
+  ProblemError,
+  RateLimitedProblem,
+  describeErrors,
+  type ProblemBody,
+} from './problems';
 
 /**
  * The one exception filter: every error leaves as `application/problem+json`. It also sees the
@@ -17,6 +24,10 @@ export class ProblemFilter implements ExceptionFilter {
     const reply = host.switchToHttp().getResponse<FastifyReply>();
     const body = this.toProblem(exception);
     if (body.status === 401) void reply.header('www-authenticate', 'Bearer');
+    if (exception instanceof RateLimitedProblem) {
+      void reply.header('retry-after', String(exception.retryAfterSeconds));
+    }
+    if (body.type === PROBLEM_TYPE_BASE + 'database-unavailable') void reply.header('retry-after', '1');
     void reply
       .status(body.status)
       .header('content-type', 'application/problem+json')
@@ -51,6 +62,16 @@ export class ProblemFilter implements ExceptionFilter {
     const status = (exception as { statusCode?: unknown } | null)?.statusCode;
     if (exception instanceof Error && typeof status === 'number' && status >= 400 && status < 500) {
       return byStatus(status, exception.message);
+    }
+    // PostgreSQL is down or restarting: a temporary condition, not a bug (the pool reconnects).
+    if (isDatabaseUnavailable(exception)) {
+      this.logger.warn(`the database does not answer: ${(exception as Error).message}`);
+      return problem(
+        503,
+        'database-unavailable',
+        'Service unavailable',
+        'the database does not answer; retry later (an event sent again with its id is stored once)',
+      );
     }
     this.logger.error(
       exception instanceof Error ? (exception.stack ?? exception.message) : String(exception),

@@ -82,6 +82,18 @@ export class NotFoundProblem extends ProblemError {
   }
 }
 
+/** 429: the caller's key sent more than its share; `Retry-After` says when to try again. */
+export class RateLimitedProblem extends ProblemError {
+  constructor(readonly retryAfterSeconds: number) {
+    super(
+      429,
+      'rate-limited',
+      'Too many requests',
+      `this key sent more events than OPSFLOW_INGEST_RATE_LIMIT allows; retry in ${retryAfterSeconds} s`,
+    );
+  }
+}
+
 /** `a: message; b: message` for the `detail` of a 422. */
 export function describeErrors(errors: readonly FieldError[]): string {
   const shown = errors.slice(0, 5).map((e) => (e.path ? `${e.path}: ${e.message}` : e.message));

@@ -1,8 +1,16 @@
-import { Body, Controller, Get, HttpCode, Inject, Param, Post } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, Param, Post, UseGuards } from '@nestjs/common';
 import { EventStore } from '../../engine/ingest/event-store';
-import { RequireRole } from '../auth/role.decorator';
+import { ApiBody, ApiTags, getSchemaPath } from '@nestjs/swagger';
+import { ApiRoute } from '../openapi/api-route.decorator';
 import { ApiMetrics } from '../metrics/api-metrics.service';
+import {
+  EventInputSchema,
+  EventViewSchema,
+  IngestBatchResultSchema,
+  IngestResultSchema,
+} from './events.schemas';
 import { EventsService, type EventView } from './events.service';
+import { IngestRateLimitGuard } from './ingest-rate-limit.guard';
 
 /** One result of `POST /v1/events`. */
 export interface IngestResult {
@@ -11,6 +19,7 @@ export interface IngestResult {
 }
 
 /** Events in (`ingest`), and what became of them (`viewer`). */
+@ApiTags('events')
 @Controller('v1/events')
 export class EventsController {
   constructor(
@@ -25,7 +34,28 @@ export class EventsController {
    */
   @Post()
   @HttpCode(202)
-  @RequireRole('ingest')
+  @ApiRoute({
+    access: 'ingest',
+    summary: 'Store one event or a batch',
+    description:
+      'Answered 202 once stored (then routed to the rules it triggers). A batch is stored all or nothing. Rate limited per key by `OPSFLOW_INGEST_RATE_LIMIT`.',
+    status: 202,
+    response: {
+      oneOf: [{ $ref: getSchemaPath(IngestResultSchema) }, { $ref: getSchemaPath(IngestBatchResultSchema) }],
+    },
+    models: [IngestResultSchema, IngestBatchResultSchema, EventInputSchema],
+    errors: [400, 413, 415, 422, 429],
+  })
+  @ApiBody({
+    description: 'One event, or an array of them.',
+    schema: {
+      oneOf: [
+        { $ref: getSchemaPath(EventInputSchema) },
+        { type: 'array', items: { $ref: getSchemaPath(EventInputSchema) } },
+      ],
+    },
+  })
+  @UseGuards(IngestRateLimitGuard)
   async ingest(@Body() body: unknown): Promise<IngestResult | { results: IngestResult[] }> {
     const stored = await this.store.ingest(body);
     const results = stored.map((e) => ({ id: e.id, duplicate: e.duplicate }));
@@ -35,7 +65,12 @@ export class EventsController {
 
   /** The event, its routing status and the outcome for each rule it concerned. */
   @Get(':id')
-  @RequireRole('viewer')
+  @ApiRoute({
+    access: 'viewer',
+    summary: 'An event, its routing and its outcome per rule',
+    response: EventViewSchema,
+    errors: [404],
+  })
   find(@Param('id') id: string): Promise<EventView> {
     return this.events.find(id);
   }

@@ -1,19 +1,26 @@
 import { Controller, Get, Inject } from '@nestjs/common';
-import { Public } from '../auth/role.decorator';
+import { Client } from '@temporalio/client';
+import { ApiTags } from '@nestjs/swagger';
+import { ApiRoute } from '../openapi/api-route.decorator';
 import { ProblemError } from '../common/problems';
 import { API_DEPS, type ApiDeps } from '../tokens';
+import { HealthSchema, ReadySchema } from './health.schemas';
 
 /** How long `/readyz` waits for each dependency. */
 const CHECK_TIMEOUT_MS = 3000;
 
 /** Liveness (no auth) and readiness (the database and Temporal answer). */
+@ApiTags('health')
 @Controller()
 export class HealthController {
-  constructor(@Inject(API_DEPS) private readonly deps: ApiDeps) {}
+  constructor(
+    @Inject(API_DEPS) private readonly deps: ApiDeps,
+    @Inject(Client) private readonly client: Client,
+  ) {}
 
   /** The process serves HTTP. */
   @Get('healthz')
-  @Public()
+  @ApiRoute({ access: 'public', summary: 'Liveness: the process serves HTTP', response: HealthSchema })
   healthz(): { status: 'ok' } {
     return { status: 'ok' };
   }
@@ -23,11 +30,16 @@ export class HealthController {
    * like `/healthz` (probes carry no token), so it names no error messages, only the outcome.
    */
   @Get('readyz')
-  @Public()
+  @ApiRoute({
+    access: 'public',
+    summary: 'Readiness: PostgreSQL and Temporal answer',
+    response: ReadySchema,
+    errors: [503],
+  })
   async readyz(): Promise<{ status: 'ready'; checks: Record<string, string> }> {
     const [database, temporal] = await Promise.all([
       check(() => this.deps.db.query('SELECT 1')),
-      check(() => this.deps.client.workflowService.getSystemInfo({})),
+      check(() => this.client.workflowService.getSystemInfo({})),
     ]);
     const checks = { database, temporal };
     if (database !== 'ok' || temporal !== 'ok') {

@@ -1,5 +1,6 @@
 import { Controller, Get, Header, Inject } from '@nestjs/common';
-import { RequireRole } from '../auth/role.decorator';
+import { ApiTags } from '@nestjs/swagger';
+import { ApiRoute } from '../openapi/api-route.decorator';
 import { ApiMetrics } from './api-metrics.service';
 
 /** The content type of Prometheus' text format, version 0.0.4 (what prom-client renders). */
@@ -10,13 +11,19 @@ const PROMETHEUS_CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
  * interface, and request counts by route tell outsiders what is used. A scrape job sends a
  * viewer key (`authorization: {credentials: <key>}` in Prometheus' scrape config).
  */
+@ApiTags('metrics')
 @Controller('metrics')
 export class MetricsController {
   constructor(@Inject(ApiMetrics) private readonly metrics: ApiMetrics) {}
 
   /** Every metric of this API process. */
   @Get()
-  @RequireRole('viewer')
+  @ApiRoute({
+    access: 'viewer',
+    summary: 'Prometheus metrics of this API process',
+    response: { type: 'string' },
+    produces: PROMETHEUS_CONTENT_TYPE,
+  })
   @Header('content-type', PROMETHEUS_CONTENT_TYPE)
   render(): Promise<string> {
     return this.metrics.render();

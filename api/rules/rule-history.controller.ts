@@ -2,10 +2,19 @@ import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query } from '@ne
 import { createTwoFilesPatch } from 'diff';
 import { RuleRegistry } from '../../engine/registry/registry';
 import type { RuleSummary, RuleVersion, RuleVersionSummary } from '../../engine/registry/types';
-import { CurrentPrincipal, RequireRole } from '../auth/role.decorator';
+import { ApiBody, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { CurrentPrincipal } from '../auth/role.decorator';
 import type { Principal } from '../auth/roles';
 import { BodyReader } from '../common/body';
 import { InvalidBodyError, type FieldError } from '../common/problems';
+import { ApiRoute } from '../openapi/api-route.decorator';
+import {
+  RollbackBodySchema,
+  RuleDiffSchema,
+  RuleSummarySchema,
+  RuleVersionListSchema,
+  RuleVersionSchema,
+} from './rules.schemas';
 
 /** A unified diff between two versions of one rule. */
 export interface RuleDiff {
@@ -17,27 +26,45 @@ export interface RuleDiff {
 }
 
 /** A rule's history (`viewer`) and the editor's switches on it: rollback, enable, disable (`editor`). */
+@ApiTags('rules')
 @Controller('v1/rules/:name')
 export class RuleHistoryController {
   constructor(@Inject(RuleRegistry) private readonly registry: RuleRegistry) {}
 
   /** Every version of a rule, newest first; 404 for an unknown rule. */
   @Get('versions')
-  @RequireRole('viewer')
+  @ApiRoute({
+    access: 'viewer',
+    summary: 'Every version of a rule, newest first',
+    response: RuleVersionListSchema,
+    errors: [404],
+  })
   async versions(@Param('name') name: string): Promise<{ versions: RuleVersionSummary[] }> {
     return { versions: await this.registry.versions(name) };
   }
 
   /** One version with its source and IR; 404 for an unknown rule or version. */
   @Get('versions/:v')
-  @RequireRole('viewer')
+  @ApiRoute({
+    access: 'viewer',
+    summary: 'One version with its source and IR',
+    response: RuleVersionSchema,
+    errors: [404],
+  })
   version(@Param('name') name: string, @Param('v') v: string): Promise<RuleVersion> {
     return this.registry.version(name, versionNumber('v', v, true));
   }
 
   /** `?from=&to=`: a unified diff of the two versions' source; 404 when either does not exist. */
   @Get('diff')
-  @RequireRole('viewer')
+  @ApiRoute({
+    access: 'viewer',
+    summary: 'A unified diff of two versions’ source',
+    response: RuleDiffSchema,
+    errors: [404, 422],
+  })
+  @ApiQuery({ name: 'from', required: true, schema: { type: 'integer', minimum: 1 } })
+  @ApiQuery({ name: 'to', required: true, schema: { type: 'integer', minimum: 1 } })
   async diff(
     @Param('name') name: string,
     @Query('from') fromText: string | undefined,
@@ -62,7 +89,13 @@ export class RuleHistoryController {
   /** `{version}`: makes an earlier version current again; recorded with the caller as author. */
   @Post('rollback')
   @HttpCode(200)
-  @RequireRole('editor')
+  @ApiRoute({
+    access: 'editor',
+    summary: 'Make an earlier version current again',
+    response: RuleSummarySchema,
+    errors: [400, 404, 415, 422],
+  })
+  @ApiBody({ type: RollbackBodySchema })
   rollback(
     @Param('name') name: string,
     @Body() body: unknown,
@@ -81,7 +114,7 @@ export class RuleHistoryController {
   /** Switches the rule on (recorded in the audit). */
   @Post('enable')
   @HttpCode(200)
-  @RequireRole('editor')
+  @ApiRoute({ access: 'editor', summary: 'Switch the rule on', response: RuleSummarySchema, errors: [404] })
   enable(@Param('name') name: string, @CurrentPrincipal() principal: Principal): Promise<RuleSummary> {
     return this.registry.setEnabled(name, true, meta(principal));
   }
@@ -89,7 +122,12 @@ export class RuleHistoryController {
   /** Switches the rule off: no new runs start; runs in flight go on (recorded in the audit). */
   @Post('disable')
   @HttpCode(200)
-  @RequireRole('editor')
+  @ApiRoute({
+    access: 'editor',
+    summary: 'Switch the rule off (runs in flight go on)',
+    response: RuleSummarySchema,
+    errors: [404],
+  })
   disable(@Param('name') name: string, @CurrentPrincipal() principal: Principal): Promise<RuleSummary> {
     return this.registry.setEnabled(name, false, meta(principal));
   }

@@ -2,10 +2,20 @@ import { Body, Controller, Get, HttpCode, Inject, Param, Post } from '@nestjs/co
 import { RuleRegistry } from '../../engine/registry/registry';
 import type { RuleChange, RuleSummary } from '../../engine/registry/types';
 import { diagnosticsToJson, validateRuleFiles, type DiagnosticJson } from '../../engine/rule-validation';
-import { CurrentPrincipal, RequireRole } from '../auth/role.decorator';
+import { ApiBody, ApiTags } from '@nestjs/swagger';
+import { CurrentPrincipal } from '../auth/role.decorator';
 import type { Principal } from '../auth/roles';
 import { RuleDiagnosticsError } from '../common/problems';
+import { ApiRoute } from '../openapi/api-route.decorator';
 import { readRuleFilesBody } from './rules.dto';
+import {
+  DeployBodySchema,
+  DeploymentResultSchema,
+  RuleDetailSchema,
+  RuleListSchema,
+  ValidateRulesBodySchema,
+  ValidationResultSchema,
+} from './rules.schemas';
 
 /** A rule with the source of its current version. */
 export interface RuleDetail extends RuleSummary {
@@ -22,13 +32,18 @@ export interface DeploymentResult {
 }
 
 /** Rules as deployed (`viewer`), checks and deployments of rule sets (`editor`). */
+@ApiTags('rules')
 @Controller('v1')
 export class RulesController {
   constructor(@Inject(RuleRegistry) private readonly registry: RuleRegistry) {}
 
   /** Every rule ever deployed (removed ones marked) with trigger, switches and current version. */
   @Get('rules')
-  @RequireRole('viewer')
+  @ApiRoute({
+    access: 'viewer',
+    summary: 'Every rule ever deployed (removed ones marked)',
+    response: RuleListSchema,
+  })
   async list(): Promise<{ rules: RuleSummary[] }> {
     return { rules: await this.registry.list() };
   }
@@ -36,14 +51,25 @@ export class RulesController {
   /** Compiles the files as one rule set and reports diagnostics; nothing is stored. */
   @Post('rules::validate')
   @HttpCode(200)
-  @RequireRole('editor')
+  @ApiRoute({
+    access: 'editor',
+    summary: 'Check a rule set; nothing is stored',
+    response: ValidationResultSchema,
+    errors: [400, 413, 415, 422],
+  })
+  @ApiBody({ type: ValidateRulesBodySchema })
   validate(@Body() body: unknown): { ok: boolean; diagnostics: readonly DiagnosticJson[] } {
     return validateRuleFiles(readRuleFilesBody(body, false).files);
   }
 
   /** One rule with the source text of its current version; 404 for an unknown name. */
   @Get('rules/:name')
-  @RequireRole('viewer')
+  @ApiRoute({
+    access: 'viewer',
+    summary: 'A rule with the source of its current version',
+    response: RuleDetailSchema,
+    errors: [404],
+  })
   async get(@Param('name') name: string): Promise<RuleDetail> {
     const rule = await this.registry.get(name);
     const version = await this.registry.version(name, rule.version);
@@ -52,7 +78,15 @@ export class RulesController {
 
   /** Deploys a rule set: 201 with the new versions, or 422 with diagnostics (nothing changed). */
   @Post('deployments')
-  @RequireRole('editor')
+  @ApiRoute({
+    access: 'editor',
+    summary: 'Deploy a rule set',
+    description: 'A rule set with errors is refused (422 `rule-errors` with `diagnostics`); nothing changes.',
+    status: 201,
+    response: DeploymentResultSchema,
+    errors: [400, 413, 415, 422],
+  })
+  @ApiBody({ type: DeployBodySchema })
   async deploy(@Body() body: unknown, @CurrentPrincipal() principal: Principal): Promise<DeploymentResult> {
     const { files, message } = readRuleFilesBody(body, true);
     const result = await this.registry.deploy(files, {

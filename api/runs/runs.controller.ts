@@ -1,13 +1,25 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query } from '@nestjs/common';
+import { Client } from '@temporalio/client';
 import { ActiveRuleCache } from '../../engine/registry/active-rules';
 import { startManualRun, type ManualRunRequest } from '../../engine/router/manual';
 import type { ApprovalDecision } from '../../workflows/contract';
-import { CurrentPrincipal, RequireRole } from '../auth/role.decorator';
+import { ApiBody, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { CurrentPrincipal } from '../auth/role.decorator';
 import type { Principal } from '../auth/roles';
 import { BodyReader, asRecord } from '../common/body';
+import { ApiRoute } from '../openapi/api-route.decorator';
 import { API_DEPS, type ApiDeps } from '../tokens';
+import {
+  ApproveBodySchema,
+  RunDetailSchema,
+  RunListSchema,
+  RunSummarySchema,
+  StartRunBodySchema,
+  StartedRunSchema,
+} from './runs.schemas';
 import type { RunDetail, RunSummary } from './run-views';
-import { RunsService, type RunListQuery } from './runs.service';
+import { MAX_RUN_PAGE, RunsService, type RunListQuery } from './runs.service';
+import { RUN_STATUSES } from './run-views';
 
 /** A run just started. */
 export interface StartedRun {
@@ -24,10 +36,12 @@ export interface StartedRun {
  * a run id of the interpreter workflow is a 404. Workflow ids are not accepted: one workflow id
  * names many runs over time (a key's runs share it).
  */
+@ApiTags('runs')
 @Controller('v1')
 export class RunsController {
   constructor(
     @Inject(API_DEPS) private readonly deps: ApiDeps,
+    @Inject(Client) private readonly client: Client,
     @Inject(ActiveRuleCache) private readonly rules: ActiveRuleCache,
     @Inject(RunsService) private readonly runs: RunsService,
   ) {}
@@ -38,7 +52,14 @@ export class RunsController {
    * input, 409 for a disabled rule.
    */
   @Post('rules/:name/runs')
-  @RequireRole('operator')
+  @ApiRoute({
+    access: 'operator',
+    summary: 'Start the current version of a rule by hand',
+    status: 201,
+    response: StartedRunSchema,
+    errors: [400, 404, 409, 415, 422],
+  })
+  @ApiBody({ type: StartRunBodySchema, required: false })
   async start(
     @Param('name') name: string,
     @Body() body: unknown,
@@ -51,7 +72,7 @@ export class RunsController {
     }
     reader.done();
     const started = await startManualRun(
-      { db: this.deps.db, client: this.deps.client, taskQueue: this.deps.taskQueue, rules: this.rules },
+      { db: this.deps.db, client: this.client, taskQueue: this.deps.taskQueue, rules: this.rules },
       {
         rule: name,
         ...(input !== undefined ? { input } : {}),
@@ -69,14 +90,33 @@ export class RunsController {
    * needs `rule`. `nextCursor` (opaque, tied to the filters) is null on the last page.
    */
   @Get('runs')
-  @RequireRole('viewer')
+  @ApiRoute({
+    access: 'viewer',
+    summary: 'Runs, newest first, a page at a time',
+    response: RunListSchema,
+    errors: [422],
+  })
+  @ApiQuery({ name: 'rule', required: false, type: String })
+  @ApiQuery({ name: 'status', required: false, enum: RUN_STATUSES })
+  @ApiQuery({ name: 'key', required: false, type: String, description: 'Needs `rule`.' })
+  @ApiQuery({
+    name: 'limit',
+    required: false,
+    schema: { type: 'integer', minimum: 1, maximum: MAX_RUN_PAGE, default: 20 },
+  })
+  @ApiQuery({ name: 'cursor', required: false, type: String, description: 'The `nextCursor` of a page.' })
   list(@Query() query: RunListQuery): Promise<{ runs: RunSummary[]; nextCursor: string | null }> {
     return this.runs.list(query);
   }
 
   /** One run: status, rule and version, trigger, key, timeline, what it waits for, its error. */
   @Get('runs/:runId')
-  @RequireRole('viewer')
+  @ApiRoute({
+    access: 'viewer',
+    summary: 'One run: status, trigger, timeline, what it waits for',
+    response: RunDetailSchema,
+    errors: [404],
+  })
   find(@Param('runId') runId: string): Promise<RunDetail> {
     return this.runs.find(runId);
   }
@@ -84,7 +124,13 @@ export class RunsController {
   /** `{approved, by?, comment?}` for the approval the run waits for; 409 when it waits for none. */
   @Post('runs/:runId/approve')
   @HttpCode(200)
-  @RequireRole('operator')
+  @ApiRoute({
+    access: 'operator',
+    summary: 'Decide the approval the run waits for',
+    response: RunSummarySchema,
+    errors: [400, 404, 409, 415, 422],
+  })
+  @ApiBody({ type: ApproveBodySchema })
   approve(
     @Param('runId') runId: string,
     @Body() body: unknown,
@@ -108,7 +154,13 @@ export class RunsController {
   /** Cancels a running run (its compensation runs): 202; 409 when it has ended. */
   @Post('runs/:runId/cancel')
   @HttpCode(202)
-  @RequireRole('operator')
+  @ApiRoute({
+    access: 'operator',
+    summary: 'Cancel a running run (its compensation runs)',
+    status: 202,
+    response: RunSummarySchema,
+    errors: [404, 409],
+  })
   cancel(@Param('runId') runId: string, @CurrentPrincipal() principal: Principal): Promise<RunSummary> {
     return this.runs.cancel(runId, principal);
   }

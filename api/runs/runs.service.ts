@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import {
+  Client,
   WorkflowNotFoundError,
   WorkflowUpdateFailedError,
   type WorkflowExecutionInfo,
@@ -51,7 +52,10 @@ interface CursorContent {
  */
 @Injectable()
 export class RunsService {
-  constructor(@Inject(API_DEPS) private readonly deps: ApiDeps) {}
+  constructor(
+    @Inject(API_DEPS) private readonly deps: ApiDeps,
+    @Inject(Client) private readonly client: Client,
+  ) {}
 
   /**
    * One page of runs in the visibility store's order (newest first: running runs by start time,
@@ -60,7 +64,7 @@ export class RunsService {
    */
   async list(params: RunListQuery): Promise<{ runs: RunSummary[]; nextCursor: string | null }> {
     const { query, limit, status, token } = readListQuery(params);
-    const client = this.deps.client;
+    const client = this.client;
     const page = await client.workflowService
       .listWorkflowExecutions({
         namespace: client.options.namespace,
@@ -141,13 +145,13 @@ export class RunsService {
   private async resolve(runId: string): Promise<WorkflowExecutionInfo> {
     if (/^[0-9a-fA-F-]{36}$/.test(runId)) {
       const query = `WorkflowType = '${INTERPRETER_WORKFLOW_TYPE}' AND RunId = '${runId}'`;
-      for await (const info of this.deps.client.workflow.list({ query, pageSize: 1 })) return info;
+      for await (const info of this.client.workflow.list({ query, pageSize: 1 })) return info;
     }
     throw new NotFoundProblem(`no run with id ${runId}`);
   }
 
   private handle(info: WorkflowExecutionInfo): WorkflowHandle {
-    return this.deps.client.workflow.getHandle(info.workflowId, info.runId, { followRuns: false });
+    return this.client.workflow.getHandle(info.workflowId, info.runId, { followRuns: false });
   }
 
   /** The result of a completed run (to tell `stopped` from `completed`), else undefined. */
@@ -158,7 +162,7 @@ export class RunsService {
 
   /** The run's input, from the first event of its history. */
   private async startInput(info: WorkflowExecutionInfo): Promise<RunInput | undefined> {
-    const client = this.deps.client;
+    const client = this.client;
     const history = await client.workflowService.getWorkflowExecutionHistory({
       namespace: client.options.namespace,
       execution: { workflowId: info.workflowId, runId: info.runId },

@@ -13,7 +13,7 @@ import { freshDatabase, type FreshDatabase } from '../../engine/db/testing/fresh
 import { startDevServer, type DevServer } from '../../engine/temporal/dev-server';
 import { quietTemporalRuntime } from '../../engine/temporal/testing/quiet-runtime';
 import { ROLES, type Role } from '../auth/roles';
-import { createApiApp } from '../create-api-app';
+import { createApiApp, type ApiAppOptions } from '../create-api-app';
 
 export const ADMIN_TOKEN = 'admin-token-for-api-tests-0123456789';
 
@@ -38,6 +38,10 @@ export interface ApiHarnessOptions {
    * `{ok: true}`); `wait for` steps subscribe to nothing.
    */
   readonly worker?: boolean;
+  /** More environment for `loadConfig` (e.g. `OPSFLOW_INGEST_RATE_LIMIT`). */
+  readonly env?: Readonly<Record<string, string>>;
+  /** More options of `createApiApp`: a request log stream, a route hook. */
+  readonly app?: Pick<ApiAppOptions, 'logStream' | 'logLevel' | 'onRoute'>;
 }
 
 /** Starts PostgreSQL schema, dev server and app; creates one key per role through the API. */
@@ -47,7 +51,7 @@ export async function startApiHarness(options: ApiHarnessOptions = {}): Promise<
   let server: DevServer | undefined;
   let connection: Connection | undefined;
   let app: NestFastifyApplication | undefined;
-  let worker: { worker: Worker; running: Promise<void>; native: NativeConnection } | undefined;
+  let worker: { worker: Worker; native: NativeConnection } | undefined;
   const calls: RunActionInput[] = [];
   try {
     server = await startDevServer();
@@ -55,8 +59,17 @@ export async function startApiHarness(options: ApiHarnessOptions = {}): Promise<
     const client = new Client({ connection });
     const taskQueue = 'api-test';
     if (options.worker) worker = await startWorker(server.address, taskQueue, calls);
-    const config = loadConfig({ OPSFLOW_ADMIN_TOKEN: ADMIN_TOKEN }, { cwd: tmpdir() });
-    app = await createApiApp({ db: database.db, client, taskQueue, config, logLevels: false });
+    const config = loadConfig({ ...options.env, OPSFLOW_ADMIN_TOKEN: ADMIN_TOKEN }, { cwd: tmpdir() });
+    // The app runs the worker and shuts it down when it closes (the Temporal module's job).
+    app = await createApiApp({
+      ...options.app,
+      db: database.db,
+      client,
+      taskQueue,
+      config,
+      logLevels: false,
+      ...(worker ? { worker: worker.worker } : {}),
+    });
     const started = { app, server, connection, worker };
     const http = () => request(started.app.getHttpServer());
     const tokens: Partial<Record<Role, string>> = { admin: ADMIN_TOKEN };
@@ -78,15 +91,15 @@ export async function startApiHarness(options: ApiHarnessOptions = {}): Promise<
       http,
       async close() {
         await started.app.close();
-        await stopWorker(started.worker);
+        await started.worker?.native.close();
         await started.connection.close();
         await started.server.stop();
         await database.drop();
       },
     };
   } catch (err) {
-    await app?.close();
-    await stopWorker(worker);
+    if (app) await app.close();
+    await worker?.native.close();
     await connection?.close();
     await server?.stop();
     await database.drop();
@@ -98,7 +111,7 @@ async function startWorker(
   address: string,
   taskQueue: string,
   calls: RunActionInput[],
-): Promise<{ worker: Worker; running: Promise<void>; native: NativeConnection }> {
+): Promise<{ worker: Worker; native: NativeConnection }> {
   const native = await NativeConnection.connect({ address });
   try {
     const worker = await Worker.create({
@@ -115,20 +128,11 @@ async function startWorker(
         unsubscribe: () => Promise.resolve(),
       },
     });
-    return { worker, running: worker.run(), native };
+    return { worker, native };
   } catch (err) {
     await native.close();
     throw err;
   }
-}
-
-async function stopWorker(
-  started: { worker: Worker; running: Promise<void>; native: NativeConnection } | undefined,
-): Promise<void> {
-  if (!started) return;
-  started.worker.shutdown();
-  await started.running;
-  await started.native.close();
 }
 
 /** The problem+json body of a response, checked for its content type and status. */

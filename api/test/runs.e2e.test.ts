@@ -395,5 +395,43 @@ describe('API runs, rule history, schedules and audit', () => {
       expect.objectContaining({ path: 'to' }),
     ]);
     expectProblem(await h.http().post('/v1/schedules/quick/pause').set('authorization', as('operator')), 404);
+
+    // Each action that succeeded is in the audit, with who, when and which rule; refused ones are not.
+    const audit = await h.http().get('/v1/audit?rule=ticker').set('authorization', as('admin'));
+    const entries = (
+      audit.body as {
+        entries: {
+          action: string;
+          actor: string;
+          at: string;
+          rule: string;
+          detail: Record<string, unknown>;
+        }[];
+      }
+    ).entries
+      .filter((e) => e.action.startsWith('schedule_'))
+      .reverse();
+    expect(entries.map((e) => e.action)).toEqual([
+      'schedule_paused',
+      'schedule_unpaused',
+      'schedule_triggered',
+      'schedule_backfilled',
+    ]);
+    for (const e of entries) {
+      expect(e).toEqual(
+        expect.objectContaining({ actor: 'key:operator-key', rule: 'ticker', at: expect.any(String) }),
+      );
+    }
+    expect(entries[3].detail).toEqual(
+      expect.objectContaining({
+        from: from.toISOString(),
+        to: to.toISOString(),
+        scheduleId: expect.any(String),
+      }),
+    );
+    const quick = await h.http().get('/v1/audit?rule=quick').set('authorization', as('admin'));
+    expect((quick.body as { entries: { action: string }[] }).entries.map((e) => e.action)).not.toContain(
+      'schedule_paused',
+    );
   });
 });

@@ -32,16 +32,28 @@ export function pgDatabase(
     },
     async transaction(fn) {
       const client = await pool.connect();
+      // pg-pool stops listening for a client's errors while it is checked out: a connection lost
+      // between two statements (a server restart while `fn` awaits something else) would crash
+      // the process with an unhandled 'error' event. The next statement rejects anyway; the
+      // broken client is then destroyed instead of going back to the pool.
+      let broken: Error | undefined;
+      const onError = (err: Error): void => {
+        broken = err;
+      };
+      client.on('error', onError);
       try {
         await client.query('BEGIN');
         const result = await fn(clientSql(client));
         await client.query('COMMIT');
         return result;
       } catch (err) {
-        await client.query('ROLLBACK').catch(() => undefined);
+        await client.query('ROLLBACK').catch((rollbackError: unknown) => {
+          broken ??= rollbackError instanceof Error ? rollbackError : new Error(String(rollbackError));
+        });
         throw err;
       } finally {
-        client.release();
+        client.removeListener('error', onError);
+        client.release(broken);
       }
     },
     close: () => pool.end(),

@@ -1,0 +1,116 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ANY_OBJECT, Nullable, Timestamp } from '../openapi/schema-helpers';
+
+/** An event as posted: CloudEvents (`specversion` …) or the short form `{id?, type, time?, data}`. */
+export class EventInputSchema {
+  @ApiPropertyOptional({
+    example: '1.0',
+    description: 'CloudEvents only (then `id` and `source` are required).',
+  })
+  specversion?: string;
+
+  @ApiPropertyOptional({ description: 'Unique per event: posting it again answers `duplicate: true`.' })
+  id?: string;
+
+  @ApiProperty({ example: 'order.placed', description: 'An event type the deployed rules declare.' })
+  type!: string;
+
+  @ApiPropertyOptional()
+  source?: string;
+
+  @ApiPropertyOptional()
+  subject?: string;
+
+  @ApiPropertyOptional({ format: 'date-time' })
+  time?: string;
+
+  @ApiProperty({ ...ANY_OBJECT, description: 'Must match the event type’s schema.' })
+  data!: Record<string, unknown>;
+}
+
+/** One stored event. */
+export class IngestResultSchema {
+  @ApiProperty()
+  id!: string;
+
+  @ApiProperty({ description: 'An event with this id was stored before (this one was not).' })
+  duplicate!: boolean;
+}
+
+/** A stored batch, in the order posted. */
+export class IngestBatchResultSchema {
+  @ApiProperty({ type: [IngestResultSchema] })
+  results!: IngestResultSchema[];
+}
+
+/** What an event's routing did. */
+export class EventRoutingSchema {
+  @ApiProperty({ enum: ['pending', 'routed', 'failed'] })
+  status!: string;
+
+  @ApiProperty({ type: 'integer' })
+  attempts!: number;
+
+  @ApiProperty({ type: String, format: 'date-time', nullable: true })
+  routedAt!: string | null;
+
+  @Nullable('string')
+  error!: string | null;
+}
+
+/** What happened to an event for one rule. */
+export class EventOutcomeSchema {
+  @ApiProperty()
+  rule!: string;
+
+  @ApiProperty({ type: 'integer' })
+  version!: number;
+
+  @ApiProperty({ enum: ['starting', 'started', 'skipped', 'dropped', 'queued', 'replaced', 'error'] })
+  outcome!: string;
+
+  @Nullable('string')
+  workflowId!: string | null;
+
+  @Nullable('string')
+  runId!: string | null;
+
+  @Nullable('string', 'The guard’s explanation when skipped, the error when it failed.')
+  detail!: string | null;
+
+  @Timestamp()
+  at!: string;
+}
+
+/** A stored event with its routing status and per-rule outcomes. */
+export class EventViewSchema {
+  @ApiProperty()
+  id!: string;
+
+  @ApiProperty()
+  type!: string;
+
+  @Nullable('string')
+  source!: string | null;
+
+  @Nullable('string')
+  subject!: string | null;
+
+  @Timestamp()
+  time!: string;
+
+  @Timestamp()
+  receivedAt!: string;
+
+  @ApiProperty({ type: 'integer', description: 'How many `emit`s led to this event (0: from outside).' })
+  causalDepth!: number;
+
+  @ApiProperty(ANY_OBJECT)
+  data!: Record<string, unknown>;
+
+  @ApiProperty({ type: EventRoutingSchema })
+  routing!: EventRoutingSchema;
+
+  @ApiProperty({ type: [EventOutcomeSchema] })
+  outcomes!: EventOutcomeSchema[];
+}

@@ -1,0 +1,45 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { ROLES } from '../auth/roles';
+import { Timestamp } from '../openapi/schema-helpers';
+
+/** `POST /v1/keys`. */
+export class CreateKeyBodySchema {
+  @ApiProperty({ maxLength: 100 })
+  name!: string;
+
+  @ApiProperty({ enum: ROLES })
+  role!: string;
+}
+
+/** An API key as listed: never its token. */
+export class ApiKeySchema {
+  @ApiProperty()
+  id!: string;
+
+  @ApiProperty()
+  name!: string;
+
+  @ApiProperty({ enum: ROLES })
+  role!: string;
+
+  @ApiProperty({ description: 'The first characters of the token.' })
+  tokenPrefix!: string;
+
+  @ApiProperty()
+  createdBy!: string;
+
+  @Timestamp()
+  createdAt!: string;
+}
+
+/** A key just created: the only time its token is shown. */
+export class CreatedApiKeySchema extends ApiKeySchema {
+  @ApiProperty()
+  token!: string;
+}
+
+/** `GET /v1/keys`. */
+export class KeyListSchema {
+  @ApiProperty({ type: [ApiKeySchema] })
+  keys!: ApiKeySchema[];
+}

@@ -1,0 +1,200 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { MAX_RULE_FILES } from './rules.dto';
+import { ANY_OBJECT, Nullable, Timestamp } from '../openapi/schema-helpers';
+
+/** One rule file. */
+export class RuleFileSchema {
+  @ApiProperty({ example: 'orders.rule', maxLength: 500 })
+  path!: string;
+
+  @ApiProperty({ description: 'The file’s text (`.rule` or `.rule.yaml`).' })
+  content!: string;
+}
+
+/** `POST /v1/rules:validate`. */
+export class ValidateRulesBodySchema {
+  @ApiProperty({ type: [RuleFileSchema], minItems: 1, maxItems: MAX_RULE_FILES })
+  files!: RuleFileSchema[];
+}
+
+/** `POST /v1/deployments`. */
+export class DeployBodySchema extends ValidateRulesBodySchema {
+  @ApiPropertyOptional({ description: 'Recorded with the deployment and in the audit.' })
+  message?: string;
+}
+
+/** A compiler diagnostic. */
+export class DiagnosticSchema {
+  @ApiProperty()
+  file!: string;
+
+  @ApiProperty({ type: 'integer' })
+  line!: number;
+
+  @ApiProperty({ type: 'integer' })
+  column!: number;
+
+  @ApiProperty({ type: 'integer' })
+  endLine!: number;
+
+  @ApiProperty({ type: 'integer' })
+  endColumn!: number;
+
+  @ApiProperty({ enum: ['error', 'warning'] })
+  severity!: string;
+
+  @ApiProperty({ description: 'A stable code.' })
+  code!: string;
+
+  @ApiProperty()
+  message!: string;
+}
+
+/** What a validation found. */
+export class ValidationResultSchema {
+  @ApiProperty({ description: 'No errors (warnings allowed).' })
+  ok!: boolean;
+
+  @ApiProperty({ type: [DiagnosticSchema] })
+  diagnostics!: DiagnosticSchema[];
+}
+
+/** How one rule fared in a change. */
+export class RuleChangeSchema {
+  @ApiProperty()
+  rule!: string;
+
+  @ApiProperty({
+    enum: ['added', 'changed', 'unchanged', 'removed', 'restored', 'rolled_back', 'enabled', 'disabled'],
+  })
+  change!: string;
+
+  @ApiProperty({ type: 'integer', description: 'The rule’s current version after the change.' })
+  version!: number;
+}
+
+/** The result of a deployment. */
+export class DeploymentResultSchema {
+  @ApiProperty()
+  deploymentId!: string;
+
+  @ApiProperty({ type: [RuleChangeSchema] })
+  changes!: RuleChangeSchema[];
+
+  @ApiProperty({ type: [DiagnosticSchema], description: 'Warnings only: errors refuse the deployment.' })
+  diagnostics!: DiagnosticSchema[];
+}
+
+/** A rule as listed. */
+export class RuleSummarySchema {
+  @ApiProperty()
+  name!: string;
+
+  @Nullable('string')
+  description!: string | null;
+
+  @ApiProperty({ type: 'integer' })
+  version!: number;
+
+  @ApiProperty()
+  hash!: string;
+
+  @ApiProperty({ ...ANY_OBJECT, description: 'The trigger’s IR (`{kind: event|schedule|manual, …}`).' })
+  trigger!: Record<string, unknown>;
+
+  @ApiProperty({ description: 'The operator’s switch.' })
+  enabled!: boolean;
+
+  @ApiProperty({ description: '`disabled` in the source: the rule does not run whatever the switch.' })
+  disabledInSource!: boolean;
+
+  @ApiProperty({ type: String, format: 'date-time', nullable: true })
+  removedAt!: string | null;
+
+  @Timestamp()
+  updatedAt!: string;
+}
+
+/** `GET /v1/rules`. */
+export class RuleListSchema {
+  @ApiProperty({ type: [RuleSummarySchema] })
+  rules!: RuleSummarySchema[];
+}
+
+/** A rule with the source of its current version. */
+export class RuleDetailSchema extends RuleSummarySchema {
+  @ApiProperty()
+  sourcePath!: string;
+
+  @ApiProperty()
+  source!: string;
+}
+
+/** One version of a rule. */
+export class RuleVersionSummarySchema {
+  @ApiProperty()
+  rule!: string;
+
+  @ApiProperty({ type: 'integer' })
+  version!: number;
+
+  @ApiProperty()
+  hash!: string;
+
+  @ApiProperty()
+  author!: string;
+
+  @ApiProperty()
+  message!: string;
+
+  @ApiProperty()
+  deploymentId!: string;
+
+  @Timestamp()
+  createdAt!: string;
+
+  @ApiProperty()
+  current!: boolean;
+}
+
+/** `GET /v1/rules/{name}/versions`. */
+export class RuleVersionListSchema {
+  @ApiProperty({ type: [RuleVersionSummarySchema] })
+  versions!: RuleVersionSummarySchema[];
+}
+
+/** One version in full. */
+export class RuleVersionSchema extends RuleVersionSummarySchema {
+  @ApiProperty()
+  sourcePath!: string;
+
+  @ApiProperty()
+  source!: string;
+
+  @ApiProperty({ ...ANY_OBJECT, description: 'The compiled rule (versioned by `irVersion`).' })
+  ir!: Record<string, unknown>;
+}
+
+/** A diff of two versions. */
+export class RuleDiffSchema {
+  @ApiProperty()
+  rule!: string;
+
+  @ApiProperty({ type: 'integer' })
+  from!: number;
+
+  @ApiProperty({ type: 'integer' })
+  to!: number;
+
+  @ApiProperty({ description: 'A unified diff (`diff -u`) of the two sources.' })
+  diff!: string;
+}
+
+/** `POST /v1/rules/{name}/rollback`. */
+export class RollbackBodySchema {
+  @ApiProperty({ type: 'integer', minimum: 1 })
+  version!: number;
+
+  @ApiPropertyOptional()
+  message?: string;
+}
