@@ -17,9 +17,9 @@ import {
   type RunResult,
   type RunState,
 } from '../../workflows/contract';
+import { AuditLog } from '../audit/audit-log.service';
 import type { Principal } from '../auth/roles';
 import { InvalidBodyError, NotFoundProblem, ProblemError } from '../common/problems';
-import { API_DEPS, type ApiDeps } from '../tokens';
 import {
   RUN_STATUSES,
   runDetail,
@@ -53,8 +53,8 @@ interface CursorContent {
 @Injectable()
 export class RunsService {
   constructor(
-    @Inject(API_DEPS) private readonly deps: ApiDeps,
     @Inject(Client) private readonly client: Client,
+    @Inject(AuditLog) private readonly auditLog: AuditLog,
   ) {}
 
   /**
@@ -182,16 +182,12 @@ export class RunsService {
     detail: Readonly<Record<string, unknown>>,
   ): Promise<void> {
     const summary = runSummary(info, undefined);
-    await this.deps.db.query(
-      'INSERT INTO audit (actor, action, rule_name, version, detail) VALUES ($1, $2, $3, $4, $5)',
-      [
-        principal.name,
-        action,
-        summary.rule,
-        summary.version,
-        JSON.stringify({ runId: info.runId, workflowId: info.workflowId, ...detail }),
-      ],
-    );
+    await this.auditLog.record(principal, {
+      action,
+      rule: summary.rule,
+      version: summary.version,
+      detail: { runId: info.runId, workflowId: info.workflowId, ...detail },
+    });
   }
 }
 
