@@ -174,12 +174,21 @@ export class DslParser extends CstParser {
   /** Junk skipped during the current parse: its first token, and what was expected there. */
   readonly skipped: Junk[] = [];
 
-  constructor(private readonly messages: MessageProvider) {
+  /**
+   * `validate` runs chevrotain's grammar checks (ambiguities, left recursion) while building:
+   * they cost about half a second of every command's start and can only fail on a change to this
+   * file, so `getParser` skips them and a test builds the parser with them.
+   */
+  constructor(
+    private readonly messages: MessageProvider,
+    validate = false,
+  ) {
     super(T.allTokens, {
       recoveryEnabled: true,
       nodeLocationTracking: 'none',
       maxLookahead: 3,
       errorMessageProvider: messages,
+      skipValidations: !validate,
     });
     messages.parser = this;
     this.performSelfAnalysis();
@@ -861,4 +870,9 @@ let instance: DslParser | undefined;
 export function getParser(): DslParser {
   instance ??= new DslParser(new MessageProvider());
   return instance;
+}
+
+/** A parser built with chevrotain's grammar validations (tests): throws if the grammar is unsound. */
+export function validatedParser(): DslParser {
+  return new DslParser(new MessageProvider(), true);
 }
