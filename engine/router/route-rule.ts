@@ -8,7 +8,7 @@
 import type { Client, WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/common';
 import { EvalError } from '../../dsl/errors';
-import { evaluate, evaluateCondition } from '../../dsl/evaluator';
+import { compiledCondition, compiledExpression } from '../../dsl/compile-expr';
 import { explainGuard, formatExplanation } from '../../dsl/explain';
 import type { Value } from '../../dsl/value';
 import {
@@ -116,14 +116,14 @@ function decide(
   const scope = { event: event.data as Value };
   const ctx = { now: () => Date.now() };
   try {
-    if (rule.ir.guard && !evaluateCondition(rule.ir.guard, scope, ctx)) {
+    if (rule.ir.guard && !compiledCondition(rule.ir.guard)(scope, ctx)) {
       return {
         rule: rule.name,
         outcome: 'skipped',
         detail: formatExplanation(explainGuard(rule.ir.guard, scope, ctx)),
       };
     }
-    const key = rule.ir.key ? keyText(evaluate(rule.ir.key, scope, ctx)) : undefined;
+    const key = rule.ir.key ? keyText(compiledExpression(rule.ir.key)(scope, ctx)) : undefined;
     const eventId = rule.ir.concurrency === 'parallel' ? event.id : undefined;
     return { workflowId: ruleWorkflowId(rule.name, key, eventId), ...(key !== undefined ? { key } : {}) };
   } catch (err) {

@@ -1,0 +1,162 @@
+/**
+ * The run-time side of compiled expressions (`compile-expr.ts`): the per-evaluation `Frame` and the
+ * member/index reads, written to give exactly the evaluator's results and errors (same codes,
+ * messages and spans) while taking the cheap path for the common case of plain JSON objects.
+ */
+import { EvalError } from './errors';
+import type { EvalContext, EvalScope } from './evaluator';
+import type { BuiltinEnv } from './evaluator-builtins';
+import { DEFAULT_EVAL_BUDGET, MAX_DEPTH, Meter } from './evaluator-meter';
+import type { Span } from './span';
+import type { Value } from './value';
+import { FORBIDDEN_MEMBERS, isPlainObject, isSecret, kindOf } from './value';
+
+/**
+ * One evaluation of a compiled expression: its scope, clock and meter. It is the meter the shared
+ * operators (`evaluator-ops.ts`, built-ins, deep equality) charge, and their built-in environment.
+ *
+ * Unlike the evaluator, compiled code does not enter and leave a level per node: the nesting depth
+ * of a node is known when compiling. `level` is set to that depth just before an operator that may
+ * recurse into values (deep equality, JSON text), so its `enter` checks the same limit at the same
+ * point as the evaluator's meter would.
+ */
+export class Frame extends Meter implements BuiltinEnv {
+  /** Current nesting level, as the evaluator's meter would count it. */
+  level = 0;
+  /** Steps left; kept here rather than in `Meter` so that a frame can be reused (`reset`). */
+  private stepsLeft = 0;
+  readonly meter: Meter = this;
+  /**
+   * The last object found to be a plain object and not a secret: guards read several fields of the
+   * same object (`event`), and values do not change during an evaluation.
+   */
+  checked: object | undefined = undefined;
+  scope: EvalScope = {};
+  private ctx: EvalContext | undefined = undefined;
+
+  /** Prepares the frame for one evaluation; `budget` is a whole number of steps, at least 1. */
+  reset(scope: EvalScope, ctx: EvalContext | undefined, budget: number): this {
+    this.scope = scope;
+    this.ctx = ctx;
+    this.stepsLeft = budget;
+    this.level = 0;
+    this.checked = undefined;
+    return this;
+  }
+
+  now(): number {
+    return (this.ctx as EvalContext).now();
+  }
+
+  override charge(steps: number, span: Span): void {
+    this.stepsLeft -= steps;
+    if (this.stepsLeft < 0) {
+      throw new EvalError('budget-exhausted', 'the expression took too many steps to evaluate', span);
+    }
+  }
+
+  override enter(span: Span): void {
+    this.level += 1;
+    if (this.level > MAX_DEPTH) {
+      this.level -= 1;
+      throw tooDeep(span);
+    }
+  }
+
+  override leave(): void {
+    this.level -= 1;
+  }
+}
+
+let spare: Frame | undefined;
+
+/**
+ * A frame for one evaluation, reused from the last one that ended: evaluations do not overlap
+ * unless a clock calls back into an evaluation, and then the inner one simply gets a new frame.
+ */
+export function takeFrame(scope: EvalScope, ctx: EvalContext, budget: number): Frame {
+  const f = spare ?? new Frame();
+  spare = undefined;
+  return f.reset(scope, ctx, budget);
+}
+
+/** Gives a frame back once its evaluation is over (it must not be used after). */
+export function releaseFrame(f: Frame): void {
+  spare = f.reset({}, undefined, 0);
+}
+
+/** The budget a `Meter` built with `budget` starts with (it replaces nonsense with the default). */
+export function effectiveBudget(budget: number | undefined): number {
+  const b = budget ?? DEFAULT_EVAL_BUDGET;
+  return Number.isFinite(b) && b > 0 ? Math.floor(b) : DEFAULT_EVAL_BUDGET;
+}
+
+export function tooDeep(span: Span): EvalError {
+  return new EvalError(
+    'too-deep',
+    `expressions or values are nested more than ${MAX_DEPTH} levels deep`,
+    span,
+  );
+}
+
+export function unknownName(name: string, span: Span): EvalError {
+  return new EvalError('unknown-name', `'${name}' has no value in this run`, span);
+}
+
+/**
+ * Is `v` a plain object? The same answer as `isPlainObject`, with the usual case (a JSON object of
+ * this realm) decided by one prototype read.
+ */
+function plain(v: Value): v is Readonly<Record<string, Value>> {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
+  const proto: unknown = Object.getPrototypeOf(v);
+  return proto === Object.prototype || proto === null || isPlainObject(v);
+}
+
+/**
+ * `object.name` for a name that is not forbidden (checked when compiling): an own field of a plain
+ * object, null when missing. A secret marker is refused like the evaluator does; only an object
+ * holding `$secret` or `$template` can be one, so the full check runs only then.
+ */
+export function readField(f: Frame, object: Value, name: string, span: Span): Value {
+  if (object === f.checked) {
+    const fields = object as Readonly<Record<string, Value>>;
+    return Object.hasOwn(fields, name) ? fields[name] : null;
+  }
+  if (plain(object)) {
+    // A marker's `$secret` is a string and a template's `$template` a list, never undefined.
+    const marked = (object as { $secret?: unknown }).$secret !== undefined;
+    if ((marked || (object as { $template?: unknown }).$template !== undefined) && isSecret(object)) {
+      throw new EvalError('secret', `a secret has no field '${name}'`, span);
+    }
+    f.checked = object;
+    return Object.hasOwn(object, name) ? object[name] : null;
+  }
+  throw new EvalError('forbidden-member', `cannot read '${name}' of ${kindOf(object)}`, span);
+}
+
+/** `object.name` for any name, forbidden ones included (a computed index). */
+export function readAnyField(f: Frame, object: Value, name: string, span: Span): Value {
+  if (FORBIDDEN_MEMBERS.has(name)) throw new EvalError('forbidden-member', `'${name}' cannot be read`, span);
+  return readField(f, object, name, span);
+}
+
+/** `object[index]`: a list by a whole number in range, an object by a string key. */
+export function readIndex(f: Frame, object: Value, index: Value, span: Span): Value {
+  if (Array.isArray(object)) {
+    if (typeof index !== 'number' || !Number.isInteger(index)) {
+      const code = index === null ? 'null-value' : 'type';
+      throw new EvalError(code, `a list index must be a whole number, not ${kindOf(index)}`, span);
+    }
+    if (index < 0 || index >= object.length) {
+      const message = `index ${index} is out of range (the list has ${object.length} items)`;
+      throw new EvalError('index-out-of-range', message, span);
+    }
+    return (object as readonly Value[])[index];
+  }
+  if (typeof index !== 'string') {
+    const code = index === null ? 'null-value' : 'type';
+    throw new EvalError(code, `an object key must be a string, not ${kindOf(index)}`, span);
+  }
+  return readAnyField(f, object, index, span);
+}

@@ -1,0 +1,86 @@
+import fc from 'fast-check';
+import { compiledCondition, compiledExpression } from './compile-expr';
+import { evaluate, evaluateCondition, type EvalContext } from './evaluator';
+import type { ExprIR } from './ir';
+import { compileRuleSet } from './rule-set';
+import { outcome } from './testing/eval-outcome';
+import { GUARD_EVENT, guardEvent, guardText } from './testing/guard-arbitraries';
+import { expr, scope } from './testing/ir-arbitraries';
+
+const NOW = Date.UTC(2024, 4, 2, 10, 0, 0);
+
+/** No budget (the default), or a small one that runs out part-way through. */
+const budget = fc.option(fc.integer({ min: 1, max: 60 }), { nil: undefined });
+
+function context(steps: number | undefined): EvalContext {
+  return steps === undefined ? { now: () => NOW } : { now: () => NOW, budget: steps };
+}
+
+describe('compiled expressions give exactly what the evaluator gives', () => {
+  it('for random IR, scopes and budgets: the same value or the same error (code, message, span)', () => {
+    fc.assert(
+      fc.property(expr, scope, budget, (e, s, steps) => {
+        const ctx = context(steps);
+        expect(outcome(() => compiledExpression(e)(s, ctx))).toEqual(outcome(() => evaluate(e, s, ctx)));
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('as conditions (null is false, anything but a bool an error)', () => {
+    fc.assert(
+      fc.property(expr, scope, budget, (e, s, steps) => {
+        const ctx = context(steps);
+        expect(outcome(() => compiledCondition(e)(s, ctx))).toEqual(
+          outcome(() => evaluateCondition(e, s, ctx)),
+        );
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('with every budget from 1 step to enough: the budget runs out at the same node', () => {
+    fc.assert(
+      fc.property(expr, scope, (e: ExprIR, s) => {
+        for (let steps = 1; steps <= 40; steps++) {
+          const ctx = context(steps);
+          expect(outcome(() => compiledExpression(e)(s, ctx))).toEqual(outcome(() => evaluate(e, s, ctx)));
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
+
+describe('compiled guards of compiled rules give exactly what the evaluator gives', () => {
+  const guards = new Map<string, ExprIR | null>();
+  /** The IR of `when <text>` through the real compiler; null when the text does not check. */
+  function guardIr(text: string): ExprIR | null {
+    if (!guards.has(text)) {
+      const source = `${GUARD_EVENT}\n\nrule r\n  on order.placed\n  when ${text}\ndo\n  log "x"\nend\n`;
+      const { rules } = compileRuleSet([{ path: 'guard.rule', content: source }]);
+      guards.set(text, rules[0]?.guard ?? null);
+    }
+    return guards.get(text) ?? null;
+  }
+
+  it('for random well-typed guards and events that fit their schema', () => {
+    let checked = 0;
+    fc.assert(
+      fc.property(guardText, fc.array(guardEvent, { minLength: 1, maxLength: 8 }), (text, events) => {
+        const ir = guardIr(text);
+        if (ir === null) return;
+        checked++;
+        const ctx = { now: () => NOW };
+        for (const event of events) {
+          expect(outcome(() => compiledCondition(ir)({ event }, ctx))).toEqual(
+            outcome(() => evaluateCondition(ir, { event }, ctx)),
+          );
+        }
+      }),
+      { numRuns: 600 },
+    );
+    // The generator writes well-typed guards: nearly all of them must compile.
+    expect(checked).toBeGreaterThan(500);
+  });
+});
