@@ -4,6 +4,12 @@
  * same dev server in the same run; p50/p99 ingest latency; and the router's subscription lookup
  * with 10,000 waiting runs against 10. Targets: ≥ 0.9× the raw start rate; lookup flat.
  *
+ * The engine runs as deployed: `opsflow api` (API + router) and `opsflow worker` are separate
+ * processes, the load comes from this one. Each round posts 1,000 events (`BENCH_EVENTS`) with 20
+ * concurrent clients and starts 1,000 runs raw with 20 concurrent callers, the order alternating
+ * per round; a round is long enough for a steady state (with 300 the pipeline's fill and drain,
+ * a few hundred milliseconds, were a tenth of it). Every run finishes before the next side goes.
+ *
  * Needs PostgreSQL (`DATABASE_URL`, provisioned by `npm run bench`) and builds the Temporal CLI
  * the first time, like the tests.
  */
@@ -36,7 +42,7 @@ do
 end
 `;
 
-const EVENTS = Number(process.env.BENCH_EVENTS ?? 300);
+const EVENTS = Number(process.env.BENCH_EVENTS ?? 1000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const CONCURRENCY = 20;
 const TASK_QUEUE = 'bench-ingest';

@@ -1,7 +1,7 @@
 import { compileRuleSet } from '../../dsl/rule-set';
 import type { ActiveRule } from '../registry/types';
 import type { StoredEventRow } from '../ingest/stored-event';
-import { inLanes, orderingLane } from './ordering';
+import { inLanes, Lanes, orderingLane } from './ordering';
 
 const SOURCE = `event order.placed { order_id: string, shop: string }
 
@@ -81,5 +81,40 @@ describe('routing order within a claimed batch', () => {
     expect(results.get('e2')).toMatchObject({ ok: false });
     // The event after a failure in the same lane is still routed.
     expect(results.get('e4')).toEqual({ ok: true, values: ['e4'] });
+  });
+});
+
+describe('Lanes shared by batches in flight', () => {
+  it("queues a later batch's work for a key behind an earlier batch's, and forgets finished lanes", async () => {
+    const lanes = new Lanes();
+    const log: string[] = [];
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const perShop = [rule('per_shop')];
+    const first = inLanes(
+      [event('a1', 'A')],
+      () => perShop,
+      async (e) => {
+        await held;
+        log.push(e.id);
+      },
+      lanes,
+    );
+    const second = inLanes(
+      [event('a2', 'A'), event('b1', 'B')],
+      () => perShop,
+      async (e) => {
+        log.push(e.id);
+      },
+      lanes,
+    );
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    // Shop B is not held up; shop A's second event waits for the first batch's.
+    expect(log).toEqual(['b1']);
+    release();
+    await Promise.all([first, second]);
+    expect(log).toEqual(['b1', 'a1', 'a2']);
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(lanes.size).toBe(0);
   });
 });

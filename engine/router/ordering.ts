@@ -24,31 +24,54 @@ export function orderingLane(rule: ActiveRule, event: StoredEventRow): string {
   }
 }
 
-/**
- * Runs `work` for every (event, rule) pair: in stored order within a lane, lanes concurrently.
- * Resolves, per event, to its outcomes or to the first error of its pairs.
- */
 /** The routing of one event: every rule's result, or the first error. */
 export type LaneResult<T> =
   { readonly ok: true; readonly values: T[] } | { readonly ok: false; readonly error: unknown };
 
+/**
+ * Ordering lanes: work given to one lane runs in the order it was given, lanes run concurrently.
+ * A router keeps one `Lanes` across the batches it has in flight, so a later batch's work for a
+ * key waits for an earlier batch's.
+ */
+export class Lanes {
+  private readonly tails = new Map<string, Promise<unknown>>();
+
+  /** Runs `work` after the work given to `lane` before it (whether that succeeded or failed). */
+  run<T>(lane: string, work: () => Promise<T>): Promise<T> {
+    const task = (this.tails.get(lane) ?? Promise.resolve()).then(work);
+    const tail = task.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.tails.set(lane, tail);
+    // A lane with nothing after this task is forgotten once it ends.
+    void tail.then(() => {
+      if (this.tails.get(lane) === tail) this.tails.delete(lane);
+    });
+    return task;
+  }
+
+  /** Lanes with work queued or running (tests). */
+  get size(): number {
+    return this.tails.size;
+  }
+}
+
+/**
+ * Runs `work` for every (event, rule) pair: in stored order within a lane, lanes concurrently.
+ * The work is queued on `lanes` before this returns its promise. Resolves, per event, to its
+ * outcomes or to the first error of its pairs.
+ */
 export async function inLanes<T>(
   events: readonly StoredEventRow[],
   rulesFor: (event: StoredEventRow) => readonly ActiveRule[],
   work: (event: StoredEventRow, rule: ActiveRule) => Promise<T>,
+  lanes: Lanes = new Lanes(),
 ): Promise<Map<string, LaneResult<T>>> {
-  const tails = new Map<string, Promise<unknown>>();
   const perEvent = events.map((event) => {
-    const tasks = rulesFor(event).map((rule) => {
-      const lane = orderingLane(rule, event);
-      const task = (tails.get(lane) ?? Promise.resolve()).then(() => work(event, rule));
-      // The next task in the lane waits for this one whether it succeeds or fails.
-      tails.set(
-        lane,
-        task.catch(() => undefined),
-      );
-      return task;
-    });
+    const tasks = rulesFor(event).map((rule) =>
+      lanes.run(orderingLane(rule, event), () => work(event, rule)),
+    );
     return Promise.all(tasks).then(
       (values): [string, LaneResult<T>] => [event.id, { ok: true, values }],
       (error: unknown): [string, LaneResult<T>] => [event.id, { ok: false, error }],

@@ -9,7 +9,7 @@ import type { Sql } from '../db/sql';
 import type { StoredEventRow } from '../ingest/stored-event';
 import type { RuleIndex } from '../registry/active-rules';
 import type { ActiveRule } from '../registry/types';
-import { inLanes, type LaneResult } from './ordering';
+import { inLanes, type LaneResult, type Lanes } from './ordering';
 import {
   planRoute,
   startPlanned,
@@ -82,6 +82,7 @@ export async function routeEvents(
   tx: Sql,
   events: readonly StoredEventRow[],
   index: RuleIndex,
+  order: { readonly lanes?: Lanes; readonly onQueued?: () => void } = {},
 ): Promise<Map<string, LaneResult<RouteOutcome>>> {
   const triggered = events.filter((event) => index.byTrigger(event.type).length > 0);
   const previous =
@@ -113,7 +114,7 @@ export async function routeEvents(
   await writeOutcomes(deps.db, starting);
 
   const finished: OutcomeWrite[] = [];
-  const results = await inLanes(
+  const pending = inLanes(
     events,
     (event) => index.byTrigger(event.type),
     async (event, rule) => {
@@ -127,7 +128,11 @@ export async function routeEvents(
       finished.push(outcomeWrite(event, rule, outcome));
       return outcome;
     },
+    order.lanes,
   );
+  // Every start is queued in its lane now: a next batch may claim and queue behind them.
+  order.onQueued?.();
+  const results = await pending;
   await writeOutcomes(tx, finished);
   return results;
 }

@@ -6,9 +6,10 @@
  * and the outcome rows written so far make that second routing start nothing twice.
  */
 import type { Client } from '@temporalio/client';
-import type { Database } from '../db/sql';
+import type { Database, Sql } from '../db/sql';
 import { STORED_EVENT_COLUMNS, type StoredEventRow } from '../ingest/stored-event';
 import { ActiveRuleCache } from '../registry/active-rules';
+import { Lanes } from './ordering';
 import { routeEvents } from './route-batch';
 import type { RouteOutcome, RouteRuleDeps } from './route-rule';
 import { signalBatch, type Signalled } from './subscriptions';
@@ -27,6 +28,8 @@ export interface RouterOptions {
   readonly maxAttempts?: number;
   /** Delay before attempt N+1 (default: 1 s doubling, at most 5 min). */
   readonly retryDelayMs?: (attempt: number) => number;
+  /** Claimed batches routing at once in the loop (default 2); 1 routes one batch at a time. */
+  readonly batchesInFlight?: number;
   /** How long `replace` lets a cancelled run compensate before terminating it (default 10 s). */
   readonly replaceGraceMs?: number;
   readonly onStarted?: RouteRuleDeps['onStarted'];
@@ -54,6 +57,9 @@ export class Router {
   private stopping = false;
   private wakeUp: (() => void) | undefined;
   private woken = false;
+  /** Shared by the batches in flight: one key's starts stay in stored order across batches. */
+  private readonly lanes = new Lanes();
+  private signalTail: Promise<void> = Promise.resolve();
 
   constructor(private readonly options: RouterOptions) {
     this.rules = options.rules ?? new ActiveRuleCache(options.db);
@@ -66,10 +72,12 @@ export class Router {
     };
   }
 
-  /** Claims up to `batchSize` pending events and routes them; returns what each did. */
-  async routeBatch(): Promise<RoutedEvent[]> {
-    const maxAttempts = this.options.maxAttempts ?? 20;
-    const retryDelay = this.options.retryDelayMs ?? defaultRetryDelay;
+  /**
+   * Claims up to `batchSize` pending events and routes them; returns what each did. `claimed` is
+   * called with the number of events claimed once their starts are queued in their lanes (or
+   * nothing was claimed): from then on another batch may claim and queue behind them.
+   */
+  async routeBatch(claimed?: (count: number) => void): Promise<RoutedEvent[]> {
     return this.options.db.transaction(async (tx) => {
       // NO KEY UPDATE rather than UPDATE: outcome rows are written on other connections while the
       // claim is held, and their foreign key to the event takes a KEY SHARE lock that UPDATE blocks.
@@ -79,57 +87,92 @@ export class Router {
           ORDER BY received_at LIMIT $1 FOR NO KEY UPDATE SKIP LOCKED`,
         [this.options.batchSize ?? 50],
       );
-      const routed: RoutedEvent[] = [];
-      const failed: { row: (typeof rows)[number]; error: unknown }[] = [];
-      // Runs for different rules and keys start concurrently; per key, in stored order.
-      const started = await routeEvents(this.deps, tx, rows, await this.rules.get());
-      const ok = rows.filter((row) => {
-        const result = started.get(row.id);
-        if (result?.ok) return true;
-        failed.push({ row, error: result?.error ?? new Error(`event ${row.id} was not routed`) });
-        return false;
-      });
-      // Then the runs waiting for the events: each run sees matching events in stored order.
-      let signalled: Signalled[];
-      try {
-        signalled = await signalBatch({ db: this.options.db, client: this.options.client }, ok);
-      } catch (error) {
-        signalled = ok.map(() => ({ ok: false, error }));
+      if (rows.length === 0) {
+        claimed?.(0);
+        return [];
       }
-      ok.forEach((row, i) => {
-        const result = signalled[i];
-        const outcomes = started.get(row.id);
-        if (!result.ok) failed.push({ row, error: result.error });
-        else if (outcomes?.ok)
-          routed.push({ eventId: row.id, outcomes: outcomes.values, signalled: result.count });
-      });
-      for (const { row, error } of failed) {
-        this.options.onError?.(error, row.id);
-        const attempts = row.route_attempts + 1;
-        await tx.query(
-          `UPDATE events SET route_attempts = $2::integer, route_error = $3,
+      // Taken in claim order, before a next batch may claim: runs get signals in stored order.
+      const turn = this.signalTurn();
+      try {
+        return await this.routeClaimed(tx, rows, turn.wait, () => claimed?.(rows.length));
+      } finally {
+        turn.done();
+      }
+    });
+  }
+
+  private async routeClaimed(
+    tx: Sql,
+    rows: readonly (StoredEventRow & { route_attempts: number })[],
+    signalTurn: Promise<void>,
+    queued: () => void,
+  ): Promise<RoutedEvent[]> {
+    const maxAttempts = this.options.maxAttempts ?? 20;
+    const retryDelay = this.options.retryDelayMs ?? defaultRetryDelay;
+    const routed: RoutedEvent[] = [];
+    const failed: { row: (typeof rows)[number]; error: unknown }[] = [];
+    // Runs for different rules and keys start concurrently; per key, in stored order (also
+    // behind the same key's starts of a batch still in flight).
+    const started = await routeEvents(this.deps, tx, rows, await this.rules.get(), {
+      lanes: this.lanes,
+      onQueued: queued,
+    });
+    const ok = rows.filter((row) => {
+      const result = started.get(row.id);
+      if (result?.ok) return true;
+      failed.push({ row, error: result?.error ?? new Error(`event ${row.id} was not routed`) });
+      return false;
+    });
+    // Then the runs waiting for the events: each run sees matching events in stored order.
+    let signalled: Signalled[];
+    try {
+      await signalTurn;
+      signalled = await signalBatch({ db: this.options.db, client: this.options.client }, ok);
+    } catch (error) {
+      signalled = ok.map(() => ({ ok: false, error }));
+    }
+    ok.forEach((row, i) => {
+      const result = signalled[i];
+      const outcomes = started.get(row.id);
+      if (!result.ok) failed.push({ row, error: result.error });
+      else if (outcomes?.ok)
+        routed.push({ eventId: row.id, outcomes: outcomes.values, signalled: result.count });
+    });
+    for (const { row, error } of failed) {
+      this.options.onError?.(error, row.id);
+      const attempts = row.route_attempts + 1;
+      await tx.query(
+        `UPDATE events SET route_attempts = $2::integer, route_error = $3,
                   route_status = CASE WHEN $2::integer >= $4::integer THEN 'failed' ELSE 'pending' END,
                   route_after = now() + make_interval(secs => $5::double precision)
             WHERE id = $1`,
-          [
-            row.id,
-            attempts,
-            error instanceof Error ? error.message : String(error),
-            maxAttempts,
-            retryDelay(attempts) / 1000,
-          ],
-        );
-      }
-      // One statement for the whole batch: the claim is held until commit anyway.
-      if (routed.length > 0) {
-        await tx.query(
-          `UPDATE events SET route_status = 'routed', routed_at = now(), route_error = NULL,
+        [
+          row.id,
+          attempts,
+          error instanceof Error ? error.message : String(error),
+          maxAttempts,
+          retryDelay(attempts) / 1000,
+        ],
+      );
+    }
+    // One statement for the whole batch: the claim is held until commit anyway.
+    if (routed.length > 0) {
+      await tx.query(
+        `UPDATE events SET route_status = 'routed', routed_at = now(), route_error = NULL,
                   route_attempts = route_attempts + 1 WHERE id = ANY($1::text[])`,
-          [routed.map((r) => r.eventId)],
-        );
-      }
-      return routed;
-    });
+        [routed.map((r) => r.eventId)],
+      );
+    }
+    return routed;
+  }
+
+  /** A place in the signal order: `wait` resolves when the batches claimed before are done signalling. */
+  private signalTurn(): { wait: Promise<void>; done: () => void } {
+    let done!: () => void;
+    const mine = new Promise<void>((resolve) => (done = resolve));
+    const wait = this.signalTail;
+    this.signalTail = wait.then(() => mine);
+    return { wait, done };
   }
 
   /** Routes until no pending event is due; returns how many were routed. */
@@ -163,18 +206,35 @@ export class Router {
     this.running = undefined;
   }
 
+  /**
+   * Claims a batch, and as soon as its starts are queued, the next one, with up to
+   * `batchesInFlight` batches routing at once: a batch waits for its slowest start before it
+   * commits, and the next batch's starts fill that wait. Sleeps when a claim comes back empty.
+   */
   private async loop(): Promise<void> {
     const poll = this.options.pollIntervalMs ?? 200;
+    const most = this.options.batchesInFlight ?? 2;
+    const inFlight = new Set<Promise<void>>();
     while (!this.stopping) {
       this.woken = false;
-      let claimed = 0;
-      try {
-        claimed = (await this.routeBatch()).length;
-      } catch (err) {
-        // The database is unreachable: report it and keep polling, nothing is lost.
-        this.options.onError?.(err, '');
+      let claim!: (count: number) => void;
+      const claimed = new Promise<number>((resolve) => (claim = resolve));
+      const batch = this.routeBatch(claim).then(
+        () => claim(0),
+        (err: unknown) => {
+          // The database is unreachable: report it and keep polling, nothing is lost.
+          this.options.onError?.(err, '');
+          claim(0);
+        },
+      );
+      inFlight.add(batch);
+      void batch.then(() => inFlight.delete(batch));
+      const count = await claimed;
+      if (count > 0 && !this.stopping) {
+        if (inFlight.size >= most) await Promise.race(inFlight);
+        continue;
       }
-      if (claimed > 0 || this.woken || this.stopping) continue;
+      if (this.woken || this.stopping) continue;
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, poll);
         this.wakeUp = () => {
@@ -184,5 +244,6 @@ export class Router {
       });
       this.wakeUp = undefined;
     }
+    await Promise.all(inFlight);
   }
 }
