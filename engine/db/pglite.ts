@@ -46,6 +46,7 @@ export async function pgliteDatabase(dataDir: string): Promise<Database> {
   let closed = false;
 
   return {
+    singleSession: true,
     query: (text, params) => {
       const tx = current.getStore();
       return tx ? runQuery(tx, text, params) : lock.run(() => runQuery(pg, text, params));

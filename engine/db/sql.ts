@@ -13,6 +13,11 @@ export interface Sql {
 /** A database: a pool for single statements, and transactions on one connection. */
 export interface Database extends Sql {
   transaction<T>(fn: (tx: Sql) => Promise<T>): Promise<T>;
+  /**
+   * One session for everything (embedded PGlite): a transaction holds the whole database until
+   * it ends, and statements issued meanwhile join it rather than commit on their own.
+   */
+  readonly singleSession?: true;
   close(): Promise<void>;
 }
 

@@ -78,27 +78,34 @@ export class Router {
    * nothing was claimed): from then on another batch may claim and queue behind them.
    */
   async routeBatch(claimed?: (count: number) => void): Promise<RoutedEvent[]> {
-    return this.options.db.transaction(async (tx) => {
-      // NO KEY UPDATE rather than UPDATE: outcome rows are written on other connections while the
-      // claim is held, and their foreign key to the event takes a KEY SHARE lock that UPDATE blocks.
-      const { rows } = await tx.query<StoredEventRow & { route_attempts: number }>(
-        `SELECT ${STORED_EVENT_COLUMNS}, route_attempts FROM events
+    const { db } = this.options;
+    // On one session (embedded PGlite, one process by its lock file) a claim needs no lock held
+    // until commit, and a transaction would hold back every ingest while runs start and keep the
+    // 'starting' rows uncommitted until the end: there each statement commits on its own.
+    if (db.singleSession) return this.claimAndRoute(db, claimed);
+    return db.transaction((tx) => this.claimAndRoute(tx, claimed));
+  }
+
+  private async claimAndRoute(tx: Sql, claimed?: (count: number) => void): Promise<RoutedEvent[]> {
+    // NO KEY UPDATE rather than UPDATE: outcome rows are written on other connections while the
+    // claim is held, and their foreign key to the event takes a KEY SHARE lock that UPDATE blocks.
+    const { rows } = await tx.query<StoredEventRow & { route_attempts: number }>(
+      `SELECT ${STORED_EVENT_COLUMNS}, route_attempts FROM events
           WHERE route_status = 'pending' AND (route_after IS NULL OR route_after <= now())
           ORDER BY received_at LIMIT $1 FOR NO KEY UPDATE SKIP LOCKED`,
-        [this.options.batchSize ?? 50],
-      );
-      if (rows.length === 0) {
-        claimed?.(0);
-        return [];
-      }
-      // Taken in claim order, before a next batch may claim: runs get signals in stored order.
-      const turn = this.signalTurn();
-      try {
-        return await this.routeClaimed(tx, rows, turn.wait, () => claimed?.(rows.length));
-      } finally {
-        turn.done();
-      }
-    });
+      [this.options.batchSize ?? 50],
+    );
+    if (rows.length === 0) {
+      claimed?.(0);
+      return [];
+    }
+    // Taken in claim order, before a next batch may claim: runs get signals in stored order.
+    const turn = this.signalTurn();
+    try {
+      return await this.routeClaimed(tx, rows, turn.wait, () => claimed?.(rows.length));
+    } finally {
+      turn.done();
+    }
   }
 
   private async routeClaimed(
@@ -213,7 +220,8 @@ export class Router {
    */
   private async loop(): Promise<void> {
     const poll = this.options.pollIntervalMs ?? 200;
-    const most = this.options.batchesInFlight ?? 2;
+    // Batches on one session could claim the same events (no lock is held): one at a time there.
+    const most = this.options.db.singleSession ? 1 : (this.options.batchesInFlight ?? 2);
     const inFlight = new Set<Promise<void>>();
     while (!this.stopping) {
       this.woken = false;
