@@ -4,9 +4,10 @@
  * messages and spans) while taking the cheap path for the common case of plain JSON objects.
  */
 import { EvalError } from './errors';
-import type { EvalContext, EvalScope } from './evaluator';
+import { truth, type EvalContext, type EvalScope } from './evaluator';
 import type { BuiltinEnv } from './evaluator-builtins';
 import { DEFAULT_EVAL_BUDGET, MAX_DEPTH, Meter } from './evaluator-meter';
+import type { ExprIR } from './ir';
 import type { Span } from './span';
 import type { Value } from './value';
 import { FORBIDDEN_MEMBERS, isPlainObject, isSecret, kindOf } from './value';
@@ -159,4 +160,22 @@ export function readIndex(f: Frame, object: Value, index: Value, span: Span): Va
     throw new EvalError(code, `an object key must be a string, not ${kindOf(index)}`, span);
   }
   return readAnyField(f, object, index, span);
+}
+
+/** The span of a node that may be malformed, as the evaluator reports it. */
+function spanOf(e: unknown): Span {
+  const span = typeof e === 'object' && e !== null ? (e as { span?: Span }).span : undefined;
+  return span ?? { file: '<expression>', line: 1, column: 1, endLine: 1, endColumn: 1 };
+}
+
+/** Like the evaluator: a stray JS exception becomes an `EvalError` at the whole expression. */
+export function asEvalError(err: unknown, expr: ExprIR): EvalError {
+  if (err instanceof EvalError) return err;
+  const message = err instanceof Error ? err.message : String(err);
+  return new EvalError('invalid-ir', `cannot evaluate this expression: ${message}`, spanOf(expr));
+}
+
+/** The truth of a value in a boolean context (null is false), without a call for a bool. */
+export function isTrue(v: Value, at: Span): boolean {
+  return v === true ? true : v === false ? false : truth(v, at);
 }

@@ -1,7 +1,9 @@
 import fc from 'fast-check';
 import { compiledCondition, compiledExpression } from './compile-expr';
+import { generated } from './compile-expr-codegen';
 import { evaluate, evaluateCondition, type EvalContext } from './evaluator';
 import type { ExprIR } from './ir';
+import type { Value } from './value';
 import { compileRuleSet } from './rule-set';
 import { outcome } from './testing/eval-outcome';
 import { GUARD_EVENT, guardEvent, guardText } from './testing/guard-arbitraries';
@@ -66,21 +68,86 @@ describe('compiled guards of compiled rules give exactly what the evaluator give
 
   it('for random well-typed guards and events that fit their schema', () => {
     let checked = 0;
+    let generatedGuards = 0;
+    let answered = 0;
     fc.assert(
       fc.property(guardText, fc.array(guardEvent, { minLength: 1, maxLength: 8 }), (text, events) => {
         const ir = guardIr(text);
         if (ir === null) return;
         checked++;
         const ctx = { now: () => NOW };
+        const { fn, stats } = probe(ir, true, (sc, c) => evaluateCondition(ir, sc, c));
+        if (fn !== undefined) generatedGuards++;
         for (const event of events) {
-          expect(outcome(() => compiledCondition(ir)({ event }, ctx))).toEqual(
-            outcome(() => evaluateCondition(ir, { event }, ctx)),
-          );
+          const expected = outcome(() => evaluateCondition(ir, { event }, ctx));
+          expect(outcome(() => compiledCondition(ir)({ event }, ctx))).toEqual(expected);
+          if (fn !== undefined) expect(outcome(() => fn({ event }, ctx))).toEqual(expected);
         }
+        answered += events.length - stats.bailed;
       }),
       { numRuns: 600 },
     );
     // The generator writes well-typed guards: nearly all of them must compile.
     expect(checked).toBeGreaterThan(500);
+    // Most well-typed guards are generated, and most of their evaluations answered without the
+    // slow path (time comparisons, `now()`, durations in text and odd `extra` data bail).
+
+    expect(generatedGuards).toBeGreaterThan(checked / 3);
+    expect(answered).toBeGreaterThan(500);
+  });
+});
+
+/**
+ * The generated code alone, with the evaluator itself as its slow path: whatever it answers must be
+ * what the evaluator answers, and `answered` counts the calls it did not hand over.
+ */
+function probe<T extends Value>(
+  e: ExprIR,
+  asCondition: boolean,
+  slow: (s: Record<string, Value>, c: EvalContext) => T,
+) {
+  const stats = { answered: 0, bailed: 0 };
+  const fn = generated<T>(
+    e,
+    (s, c) => {
+      stats.bailed++;
+      return slow(s as Record<string, Value>, c);
+    },
+    asCondition,
+  );
+  return { fn, stats };
+}
+
+describe('generated code gives exactly what the evaluator gives', () => {
+  it('for random IR, scopes and budgets (values and errors), when it is generated at all', () => {
+    let generatedCount = 0;
+    let answered = 0;
+    fc.assert(
+      fc.property(expr, scope, budget, (e, s, steps) => {
+        const ctx = context(steps);
+        const { fn, stats } = probe(e, false, (sc, c) => evaluate(e, sc, c));
+        if (fn === undefined) return;
+        generatedCount++;
+        expect(outcome(() => fn(s, ctx))).toEqual(outcome(() => evaluate(e, s, ctx)));
+        if (stats.bailed === 0) answered++;
+      }),
+      { numRuns: 4000 },
+    );
+    // Random IR is mostly ill-typed, but a fair share must be generated and answered directly.
+
+    expect(generatedCount).toBeGreaterThan(400);
+    expect(answered).toBeGreaterThan(100);
+  });
+
+  it('as conditions, for random IR and scopes', () => {
+    fc.assert(
+      fc.property(expr, scope, budget, (e, s, steps) => {
+        const ctx = context(steps);
+        const { fn } = probe(e, true, (sc, c) => evaluateCondition(e, sc, c));
+        if (fn === undefined) return;
+        expect(outcome(() => fn(s, ctx))).toEqual(outcome(() => evaluateCondition(e, s, ctx)));
+      }),
+      { numRuns: 3000 },
+    );
   });
 });

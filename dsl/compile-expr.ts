@@ -14,18 +14,23 @@
  *   (then the evaluation is done again from the start: expressions are pure, `now()` aside), or when
  *   the expression nests deeper than the evaluator allows.
  * IR that is not well formed (a hand-made or newer node) is handed to the evaluator unchanged.
+ * The public entry points put generated JavaScript (`compile-expr-codegen.ts`) in front of these
+ * closures: it answers the usual case and hands everything else to them.
  */
 import {
   type Frame,
   effectiveBudget,
   releaseFrame,
   takeFrame,
+  asEvalError,
+  isTrue,
   readAnyField,
   readField,
   readIndex,
   tooDeep,
   unknownName,
 } from './compile-expr-frame';
+import { generated } from './compile-expr-codegen';
 import { compilePath, pathSpec } from './compile-expr-path';
 import { NotCompilable, measure } from './compile-expr-measure';
 import {
@@ -44,7 +49,6 @@ import { MAX_DEPTH } from './evaluator-meter';
 import { finite } from './evaluator-ops';
 import { exprText } from './expr-text';
 import type { ExprIR } from './ir';
-import type { Span } from './span';
 import type { Value } from './value';
 import { FORBIDDEN_MEMBERS, defineField, kindOf } from './value';
 
@@ -310,24 +314,6 @@ class Compiler {
   }
 }
 
-/** The truth of a value in a boolean context (null is false), without a call for a bool. */
-function isTrue(v: Value, at: Span): boolean {
-  return v === true ? true : v === false ? false : truth(v, at);
-}
-
-/** The span of a node that may be malformed, as the evaluator reports it. */
-function spanOf(e: unknown): Span {
-  const span = typeof e === 'object' && e !== null ? (e as { span?: Span }).span : undefined;
-  return span ?? { file: '<expression>', line: 1, column: 1, endLine: 1, endColumn: 1 };
-}
-
-/** Like the evaluator: a stray JS exception becomes an `EvalError` at the whole expression. */
-function asEvalError(err: unknown, expr: ExprIR): EvalError {
-  if (err instanceof EvalError) return err;
-  const message = err instanceof Error ? err.message : String(err);
-  return new EvalError('invalid-ir', `cannot evaluate this expression: ${message}`, spanOf(expr));
-}
-
 function build(expr: ExprIR): CompiledExpression {
   let fast: Run | undefined;
   let exact: Run | undefined;
@@ -370,14 +356,36 @@ function build(expr: ExprIR): CompiledExpression {
   };
 }
 
+const closures = new WeakMap<ExprIR, CompiledExpression>();
 const expressions = new WeakMap<ExprIR, CompiledExpression>();
 const conditions = new WeakMap<ExprIR, CompiledCondition>();
 
-/** `expr` compiled (once per IR node, cached): call it instead of `evaluate(expr, scope, ctx)`. */
+/** The closure form alone (cached): the slow path of the generated code, and tests' reference. */
+export function closureExpression(expr: ExprIR): CompiledExpression {
+  let fn = closures.get(expr);
+  if (fn === undefined) {
+    fn = build(expr);
+    closures.set(expr, fn);
+  }
+  return fn;
+}
+
+/** The closure form as a condition: the generated condition's slow path. */
+export function closureCondition(expr: ExprIR): CompiledCondition {
+  const value = closureExpression(expr);
+  const span = expr.span;
+  return (scope, ctx) => isTrue(value(scope, ctx), span);
+}
+
+/**
+ * `expr` compiled (once per IR node, cached): call it instead of `evaluate(expr, scope, ctx)`.
+ * Generated code (`compile-expr-codegen.ts`) answers the usual case; the closures the rest.
+ */
 export function compiledExpression(expr: ExprIR): CompiledExpression {
   let fn = expressions.get(expr);
   if (fn === undefined) {
-    fn = build(expr);
+    const slow = closureExpression(expr);
+    fn = generated(expr, slow, false) ?? slow;
     expressions.set(expr, fn);
   }
   return fn;
@@ -387,12 +395,8 @@ export function compiledExpression(expr: ExprIR): CompiledExpression {
 export function compiledCondition(expr: ExprIR): CompiledCondition {
   let fn = conditions.get(expr);
   if (fn === undefined) {
-    const value = compiledExpression(expr);
-    const span = expr.span;
-    fn = (scope, ctx) => {
-      const v = value(scope, ctx);
-      return v === true ? true : v === false ? false : truth(v, span);
-    };
+    const slow = closureCondition(expr);
+    fn = generated(expr, slow, true) ?? slow;
     conditions.set(expr, fn);
   }
   return fn;

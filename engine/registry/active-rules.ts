@@ -4,6 +4,12 @@
  * reloads only when a newer registry action (deploy, rollback, enable, disable) exists; any
  * process sees another process's deploy on its next lookup.
  */
+import {
+  compiledCondition,
+  compiledExpression,
+  type CompiledCondition,
+  type CompiledExpression,
+} from '../../dsl/compile-expr';
 import type { EventSchemaIR, RuleIR } from '../../dsl/ir';
 import type { Sql } from '../db/sql';
 import type { ActiveRule } from './types';
@@ -23,11 +29,20 @@ export async function activeRules(db: Sql): Promise<ActiveRule[]> {
   }));
 }
 
+/** A rule an event type triggers, with its guard and key compiled once per index. */
+export interface RouteTarget {
+  readonly rule: ActiveRule;
+  readonly guard?: CompiledCondition;
+  readonly key?: CompiledExpression;
+}
+
 /** The active rules indexed for routing and validation. */
 export interface RuleIndex {
   readonly rules: readonly ActiveRule[];
   /** Enabled rules triggered by an event type (`on TYPE`). */
   byTrigger(type: string): readonly ActiveRule[];
+  /** The same rules, ready for the router: guard and key compiled. */
+  routesFor(type: string): readonly RouteTarget[];
   /**
    * Every distinct schema the active rules declare for an event type (usually one; two after a
    * rollback to a version that declared it differently). Empty for a type no rule declares.
@@ -53,9 +68,21 @@ export function indexRules(rules: readonly ActiveRule[]): RuleIndex {
     }
   }
   const byName = new Map(rules.map((r) => [r.name, r]));
+  const routes = new Map<string, RouteTarget[]>();
+  for (const [type, list] of triggers) {
+    routes.set(
+      type,
+      list.map((rule) => ({
+        rule,
+        ...(rule.ir.guard ? { guard: compiledCondition(rule.ir.guard) } : {}),
+        ...(rule.ir.key ? { key: compiledExpression(rule.ir.key) } : {}),
+      })),
+    );
+  }
   return {
     rules,
     byTrigger: (type) => triggers.get(type) ?? [],
+    routesFor: (type) => routes.get(type) ?? [],
     schemas: (type) => [...(schemas.get(type)?.values() ?? [])],
     find: (name) => byName.get(name),
   };

@@ -11,6 +11,7 @@ import type { RuleIndex } from '../registry/active-rules';
 import type { ActiveRule } from '../registry/types';
 import { inLanes, type LaneResult, type Lanes } from './ordering';
 import {
+  eventScope,
   planRoute,
   startPlanned,
   type OutcomeRow,
@@ -95,8 +96,10 @@ export async function routeEvents(
   const plans = new Map<string, RoutePlan>();
   const starting: OutcomeWrite[] = [];
   for (const event of triggered) {
-    for (const rule of index.byTrigger(event.type)) {
-      const plan = planRoute(event, rule, previous.get(pairKey(event.id, rule.name)));
+    const seen = eventScope(event);
+    for (const target of index.routesFor(event.type)) {
+      const { rule } = target;
+      const plan = planRoute(event, target, seen, previous.get(pairKey(event.id, rule.name)));
       plans.set(pairKey(event.id, rule.name), plan);
       if (plan.kind === 'start' && !plan.resumedFrom) {
         starting.push({

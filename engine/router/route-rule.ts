@@ -8,7 +8,7 @@
 import type { Client, WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/common';
 import { EvalError } from '../../dsl/errors';
-import { compiledCondition, compiledExpression } from '../../dsl/compile-expr';
+import type { EvalContext, EvalScope } from '../../dsl/evaluator';
 import { explainGuard, formatExplanation } from '../../dsl/explain';
 import type { Value } from '../../dsl/value';
 import {
@@ -19,6 +19,7 @@ import {
 } from '../../workflows/contract';
 import type { Sql } from '../db/sql';
 import { toRunEvent, type StoredEventRow } from '../ingest/stored-event';
+import type { RouteTarget } from '../registry/active-rules';
 import type { ActiveRule } from '../registry/types';
 import { findQueuedRun } from './queue-recovery';
 import { EVENT_ID_MEMO, keyText, ruleWorkflowId } from './workflow-ids';
@@ -70,15 +71,31 @@ export type RoutePlan =
       readonly resumedFrom?: Date;
     };
 
-/** Plans routing `event` to `rule`, given the outcome row an earlier attempt left (if any). */
+/** What guards and keys see of one event: built once per event, shared by its rules. */
+export interface EventScope {
+  readonly scope: EvalScope;
+  readonly ctx: EvalContext;
+}
+
+/** The scope of `event` for its rules' guards and keys. */
+export function eventScope(event: StoredEventRow): EventScope {
+  return { scope: { event: event.data as Value }, ctx: { now: () => Date.now() } };
+}
+
+/**
+ * Plans routing `event` to `target` (a rule with its guard and key compiled), given the outcome
+ * row an earlier attempt left (if any).
+ */
 export function planRoute(
   event: StoredEventRow,
-  rule: ActiveRule,
+  target: RouteTarget,
+  seen: EventScope,
   previous: OutcomeRow | undefined,
 ): RoutePlan {
+  const { rule } = target;
   if (previous && previous.outcome !== 'starting')
     return { kind: 'final', outcome: fromRow(rule.name, previous), recorded: true };
-  const decided = decide(event, rule);
+  const decided = decide(event, target, seen);
   if ('outcome' in decided) return { kind: 'final', outcome: decided, recorded: false };
   const { workflowId, key } = decided;
   const input: RunInput = {
@@ -111,19 +128,18 @@ export async function startPlanned(
 /** Guard and key: either a final outcome (skipped, error) or where the run goes. */
 function decide(
   event: StoredEventRow,
-  rule: ActiveRule,
+  { rule, guard, key: keyOf }: RouteTarget,
+  { scope, ctx }: EventScope,
 ): RouteOutcome | { workflowId: string; key?: string } {
-  const scope = { event: event.data as Value };
-  const ctx = { now: () => Date.now() };
   try {
-    if (rule.ir.guard && !compiledCondition(rule.ir.guard)(scope, ctx)) {
+    if (rule.ir.guard && guard && !guard(scope, ctx)) {
       return {
         rule: rule.name,
         outcome: 'skipped',
         detail: formatExplanation(explainGuard(rule.ir.guard, scope, ctx)),
       };
     }
-    const key = rule.ir.key ? keyText(compiledExpression(rule.ir.key)(scope, ctx)) : undefined;
+    const key = keyOf ? keyText(keyOf(scope, ctx)) : undefined;
     const eventId = rule.ir.concurrency === 'parallel' ? event.id : undefined;
     return { workflowId: ruleWorkflowId(rule.name, key, eventId), ...(key !== undefined ? { key } : {}) };
   } catch (err) {
