@@ -1,7 +1,8 @@
 /**
  * Operators for the generated guards (`compile-expr-codegen.ts`): comparisons, `in`, arithmetic and
  * the built-ins worth inlining. Each emits JavaScript for the happy path only: the operand types
- * the operator expects, no secrets, no errors. Anything else emits `return BAIL`, and the call is
+ * the operator expects, no secrets, no errors. Anything else emits `BAIL` (leaving the generated
+ * block), and the call is
  * answered by the closure compiler, which gives the evaluator's exact value or `EvalError`.
  *
  * Everything spliced into the code here is an identifier the generator made (`v12`), a literal it
@@ -25,6 +26,13 @@ export interface Emitter {
   extra(steps: number): void;
   value(e: ExprIR): Val;
 }
+
+/**
+ * The statement that leaves the happy path: generated code runs inside a block labelled `bail`
+ * in the entry function itself (no inner function call, so V8 need not inline anything), and the
+ * code after that block asks the slow path.
+ */
+export const BAIL = 'break bail;';
 
 /** An expression or construct the generator does not cover: the closure compiler answers it. */
 export class NotGenerated extends Error {}
@@ -91,7 +99,7 @@ export function emitCompare(g: Emitter, e: Of<'compare'>, a: Val, b: Val): Val {
     g.extra(1); // deep equality's step, charged when neither side is null
     const ok = e.mode === 'time' ? nulls : any(all(isPrim(a), isPrim(b)), nulls);
     const test = e.op === '==' ? `${a.code} === ${b.code}` : `${a.code} !== ${b.code}`;
-    branches(g, [[ok, `${r} = ${test};`]], 'return BAIL;');
+    branches(g, [[ok, `${r} = ${test};`]], BAIL);
     return { code: r, type: 'bool' };
   }
   const op = e.op;
@@ -106,7 +114,7 @@ export function emitCompare(g: Emitter, e: Of<'compare'>, a: Val, b: Val): Val {
       [strings ? all(is(a, 'str'), is(b, 'str')) : 'false', `${r} = ${a.code} ${op} ${b.code};`],
       [nulls, `${r} = false;`],
     ],
-    'return BAIL;',
+    BAIL,
   );
   return { code: r, type: 'bool' };
 }
@@ -126,23 +134,19 @@ export function emitIn(g: Emitter, e: Of<'in'>, lit: (v: unknown) => string | un
     // A list of literals: its length is known, so are the steps (building it, searching it, one
     // deep-equality step per item compared). Items are primitives: equality is identity.
     g.extra(3 * items.length);
-    branches(
-      g,
-      [[notObject(a), `${r} = ${any(...items.map((i) => `${a.code} === ${i}`))};`]],
-      'return BAIL;',
-    );
+    branches(g, [[notObject(a), `${r} = ${any(...items.map((i) => `${a.code} === ${i}`))};`]], BAIL);
   } else {
     const b = g.value(right);
     const x = g.local('null');
     const i = g.local('0');
     const list = [
-      `room -= 2 * ${b.code}.length; if (room < 0) return BAIL;`,
+      `room -= 2 * ${b.code}.length; if (room < 0) ${BAIL}`,
       `for (${i} = 0; ${i} < ${b.code}.length; ${i}++) {`,
       `${x} = ${b.code}[${i}]; if (${x} === ${a.code}) { ${r} = true; break; }`,
-      `if (${x} !== null && typeof ${x} === 'object') return BAIL; }`,
+      `if (${x} !== null && typeof ${x} === 'object') ${BAIL} }`,
     ].join(' ');
-    const text = `${r} = ${b.code}.includes(${a.code}); room -= (${b.code}.length + 63) >> 6; if (room < 0) return BAIL;`;
-    g.line(`if (!${notObject(a)}) return BAIL;`);
+    const text = `${r} = ${b.code}.includes(${a.code}); room -= (${b.code}.length + 63) >> 6; if (room < 0) ${BAIL}`;
+    g.line(`if (!${notObject(a)}) ${BAIL}`);
     branches(
       g,
       [
@@ -150,7 +154,7 @@ export function emitIn(g: Emitter, e: Of<'in'>, lit: (v: unknown) => string | un
         [e.mode === 'string' ? 'false' : `isArray(${b.code})`, list],
         [e.mode === 'list' ? 'false' : all(is(b, 'str'), is(a, 'str')), text],
       ],
-      'return BAIL;',
+      BAIL,
     );
   }
   if (e.negate) g.line(`${r} = !${r};`);
@@ -159,7 +163,7 @@ export function emitIn(g: Emitter, e: Of<'in'>, lit: (v: unknown) => string | un
 
 /** A finite result with -0 made 0, as the evaluator's `finite` gives it. */
 function finiteNumber(r: string): string {
-  return `if (${r} - ${r} !== 0) return BAIL; if (${r} === 0) ${r} = 0;`;
+  return `if (${r} - ${r} !== 0) ${BAIL} if (${r} === 0) ${r} = 0;`;
 }
 
 const NUMERIC: Readonly<Record<string, string>> = {
@@ -177,7 +181,7 @@ export function emitArith(g: Emitter, e: Of<'arith'>, a: Val, b: Val): Val {
   const r = g.local('0');
   const nums = all(is(a, 'num'), is(b, 'num'));
   const [x, y] = [a.code, b.code];
-  const concat = `${r} = ${x} + ${y}; if (${r}.length > ${MAX_STRING_LENGTH}) return BAIL; room -= (${r}.length + 63) >> 6; if (room < 0) return BAIL;`;
+  const concat = `${r} = ${x} + ${y}; if (${r}.length > ${MAX_STRING_LENGTH}) ${BAIL} room -= (${r}.length + 63) >> 6; if (room < 0) ${BAIL}`;
   const symbol = Object.hasOwn(NUMERIC, e.op) ? NUMERIC[e.op] : undefined;
   let type: Val['type'] = 'num';
   if (symbol !== undefined) {
@@ -186,40 +190,32 @@ export function emitArith(g: Emitter, e: Of<'arith'>, a: Val, b: Val): Val {
       cases.push([all(is(a, 'str'), is(b, 'str')), concat]);
       type = 'any';
     }
-    branches(g, cases, 'return BAIL;');
+    branches(g, cases, BAIL);
     return { code: r, type };
   }
   switch (e.op) {
     case 'num.div':
     case 'dur.ratio':
     case 'dyn.div':
-      branches(
-        g,
-        [[nums, `if (${y} === 0) return BAIL; ${r} = ${x} / ${y}; ${finiteNumber(r)}`]],
-        'return BAIL;',
-      );
+      branches(g, [[nums, `if (${y} === 0) ${BAIL} ${r} = ${x} / ${y}; ${finiteNumber(r)}`]], BAIL);
       break;
     case 'num.mod':
     case 'dyn.mod':
-      branches(
-        g,
-        [[nums, `if (${y} === 0) return BAIL; ${r} = ${x} % ${y}; ${finiteNumber(r)}`]],
-        'return BAIL;',
-      );
+      branches(g, [[nums, `if (${y} === 0) ${BAIL} ${r} = ${x} % ${y}; ${finiteNumber(r)}`]], BAIL);
       break;
     case 'dur.mul':
-      branches(g, [[nums, `${r} = round(${x} * ${y}); ${finiteNumber(r)}`]], 'return BAIL;');
+      branches(g, [[nums, `${r} = round(${x} * ${y}); ${finiteNumber(r)}`]], BAIL);
       break;
     case 'dur.div':
       // The evaluator rounds the finite quotient and keeps the sign of a rounded zero.
       branches(
         g,
-        [[nums, `if (${y} === 0) return BAIL; ${r} = ${x} / ${y}; ${finiteNumber(r)} ${r} = round(${r});`]],
-        'return BAIL;',
+        [[nums, `if (${y} === 0) ${BAIL} ${r} = ${x} / ${y}; ${finiteNumber(r)} ${r} = round(${r});`]],
+        BAIL,
       );
       break;
     case 'str.concat':
-      branches(g, [[all(is(a, 'str'), is(b, 'str')), concat]], 'return BAIL;');
+      branches(g, [[all(is(a, 'str'), is(b, 'str')), concat]], BAIL);
       type = 'str';
       break;
     default:
@@ -252,9 +248,9 @@ export function emitCall(g: Emitter, e: Of<'call'>): Val {
   const args = e.args.map((a) => g.value(a));
   const [s, t] = args;
   const r = g.local('null');
-  const fail = 'return BAIL;';
+  const fail = BAIL;
   const sized = (text: string): string =>
-    `${r} = ${text}; if (${r}.length > ${MAX_STRING_LENGTH}) return BAIL; room -= (${r}.length + 63) >> 6; if (room < 0) return BAIL;`;
+    `${r} = ${text}; if (${r}.length > ${MAX_STRING_LENGTH}) ${BAIL} room -= (${r}.length + 63) >> 6; if (room < 0) ${BAIL}`;
   switch (e.impl) {
     case 'starts_with':
     case 'ends_with': {
@@ -293,20 +289,20 @@ function emitContains(g: Emitter, impl: string, s: Val, n: Val, r: string): Val 
   const x = g.local('null');
   const i = g.local('0');
   const list = [
-    `room -= 2 * ${s.code}.length; if (room < 0) return BAIL; ${r} = false;`,
+    `room -= 2 * ${s.code}.length; if (room < 0) ${BAIL} ${r} = false;`,
     `for (${i} = 0; ${i} < ${s.code}.length; ${i}++) {`,
-    `${x} = ${s.code}[${i}]; if (${x} !== null && typeof ${x} === 'object') return BAIL;`,
+    `${x} = ${s.code}[${i}]; if (${x} !== null && typeof ${x} === 'object') ${BAIL}`,
     `if (${x} === ${n.code}) { ${r} = true; break; } }`,
   ].join(' ');
-  const text = `${r} = ${s.code}.includes(${n.code}); room -= (${s.code}.length + 63) >> 6; if (room < 0) return BAIL;`;
-  g.line(`if (!${notObject(n)}) return BAIL;`);
+  const text = `${r} = ${s.code}.includes(${n.code}); room -= (${s.code}.length + 63) >> 6; if (room < 0) ${BAIL}`;
+  g.line(`if (!${notObject(n)}) ${BAIL}`);
   branches(
     g,
     [
       [impl === 'contains:string' || s.type !== 'any' ? 'false' : `isArray(${s.code})`, list],
       [impl === 'contains:list' ? 'false' : all(is(s, 'str'), is(n, 'str')), text],
     ],
-    'return BAIL;',
+    BAIL,
   );
   return { code: r, type: 'bool' };
 }

@@ -6,8 +6,8 @@
  *
  * Semantics stay the evaluator's: the generated code covers the happy path only (values of the
  * types an operator expects, fields that are own properties of plain objects, no secrets, a step
- * budget that cannot run out) and returns `BAIL` on anything else. The call is then answered by the
- * slow path (the closure compiler of `compile-expr.ts`), which gives the exact value or `EvalError`
+ * budget that cannot run out) and leaves its block (`BAIL`) on anything else. The call is then
+ * answered by the slow path (the closure compiler of `compile-expr.ts`), which gives the exact value or `EvalError`
  * (code, message, span). So the generated code never builds an error, and bailing is always
  * correct, only slower. Expressions it does not cover at all (secrets, list and object literals,
  * time arithmetic, most built-ins, forbidden member names, deep nesting) are not generated.
@@ -25,7 +25,7 @@
  *   back to the same value. Names of locals, labels and helpers are made here (`v12`, `c3`).
  *   A field named `__proto__` or `); process.exit(1); (` is a quoted key in `o["..."]`.
  * - the code refers to no global: every helper (`hasOwn`, `getProto`, `isArray`, `Math` functions,
- *   the `BAIL` marker, the slow path) is a parameter of the `new Function`, and it runs in strict
+ *   the slow path) is a parameter of the `new Function`, and it runs in strict
  *   mode. It only reads the scope it is given, writes its own locals, and returns a value.
  * - it is pure: no clock, no I/O, no mutation of its inputs; reads of plain objects only. A field
  *   is an own property: a value that could come from `Object.prototype` (undefined, or the
@@ -35,6 +35,7 @@
  * this module.
  */
 import {
+  BAIL as BAIL_OUT,
   type Emitter,
   NotGenerated,
   type Val,
@@ -90,12 +91,14 @@ function plainCheck(o: string): string {
 
 /**
  * `o = o[key]` if own, else null, for an `o` known to be a plain object with `Object.prototype`
- * as its prototype. A plain load is what V8 optimises; only a value that could have come from
- * the prototype (undefined, or the prototype's own value for that key) is confirmed with `hasOwn`,
- * which is much slower in optimised code.
+ * as its prototype. A plain load is what V8 optimises; a value other than undefined can only have
+ * come from the prototype if the prototype has a value for that key, so the prototype's value is
+ * compared with undefined (a compare V8 always does cheaply, unlike comparing two values of unknown
+ * types) and read live, so that polluting `Object.prototype` later is still seen. Only then, or
+ * for undefined, is the field confirmed with `hasOwn`, which is much slower in optimised code.
  */
 function ownField(o: string, key: string): string {
-  return `{ const x = ${o}[${key}]; ${o} = x !== undefined && x !== OBJ[${key}] ? x : hasOwn(${o}, ${key}) ? x : null; }`;
+  return `{ const x = ${o}[${key}]; ${o} = x !== undefined && OBJ[${key}] === undefined ? x : hasOwn(${o}, ${key}) ? x : null; }`;
 }
 
 class Generator implements Emitter {
@@ -120,8 +123,9 @@ class Generator implements Emitter {
     this.steps += steps;
   }
 
-  source(result: Val): string {
-    return [...this.prologue, ...this.lines, `return ${result.code};`].join('\n');
+  /** The statements, which leave the block labelled `bail` on anything unusual. */
+  source(): string {
+    return [...this.prologue, ...this.lines].join('\n');
   }
 
   value(e: ExprIR): Val {
@@ -156,7 +160,7 @@ class Generator implements Emitter {
         if (v.type === 'bool') return { code: `!${v.code}`, type: 'bool' };
         const r = this.local('false');
         this.line(
-          `if (${v.code} === true) ${r} = false; else if (${v.code} === false || ${v.code} === null) ${r} = true; else return BAIL;`,
+          `if (${v.code} === true) ${r} = false; else if (${v.code} === false || ${v.code} === null) ${r} = true; else ${BAIL_OUT}`,
         );
         return { code: r, type: 'bool' };
       }
@@ -171,7 +175,7 @@ class Generator implements Emitter {
       case 'neg': {
         const v = this.value(e.operand);
         const r = this.local('0');
-        this.line(`if (typeof ${v.code} !== 'number') return BAIL; ${r} = ${v.code} === 0 ? 0 : -${v.code};`);
+        this.line(`if (typeof ${v.code} !== 'number') ${BAIL_OUT} ${r} = ${v.code} === 0 ? 0 : -${v.code};`);
         return { code: r, type: 'num' };
       }
       case 'template':
@@ -192,8 +196,8 @@ class Generator implements Emitter {
       const v = known.value;
       this.prologue.push(
         `let ${v} = scope[${key}];`,
-        `if (${v} === undefined || ${v} === OBJ[${key}] || getProto(scope) !== OBJ) {`,
-        `if (!hasOwn(scope, ${key})) return BAIL; ${v} = scope[${key}]; }`,
+        `if (${v} === undefined || OBJ[${key}] !== undefined || getProto(scope) !== OBJ) {`,
+        `if (!hasOwn(scope, ${key})) ${BAIL_OUT} ${v} = scope[${key}]; }`,
         `const ${known.plain} = ${plainCheck(known.value)};`,
       );
       this.names.set(name, known);
@@ -206,7 +210,7 @@ class Generator implements Emitter {
     if (v.type === 'bool') return v.code;
     if (v.type === 'null') return 'false';
     const t = this.local(v.code);
-    this.line(`if (${t} === null) ${t} = false; else if (${t} !== true && ${t} !== false) return BAIL;`);
+    this.line(`if (${t} === null) ${t} = false; else if (${t} !== true && ${t} !== false) ${BAIL_OUT}`);
     return t;
   }
 
@@ -239,19 +243,19 @@ class Generator implements Emitter {
         }
         const onNull = link.optional ? `if (${o} === null) { break ${label}; } ` : '';
         const plain = n === 0 && rootName ? rootName.plain : plainCheck(o);
-        this.line(`if (!(${plain})) { ${onNull}return BAIL; }`);
+        this.line(`if (!(${plain})) { ${onNull}${BAIL_OUT} }`);
         const key = stringLiteral(link.name);
         this.line(ownField(o, key));
         return;
       }
       const i = this.value(link.index).code;
       const forbidden = [...FORBIDDEN_MEMBERS].map((m) => `${i} === ${stringLiteral(m)}`).join(' || ');
-      this.line(`if (${o} === null) return BAIL;`);
+      this.line(`if (${o} === null) ${BAIL_OUT}`);
       this.line(
-        `if (isArray(${o})) { if (typeof ${i} !== 'number' || ${i} % 1 !== 0 || ${i} < 0 || ${i} >= ${o}.length) return BAIL; ${o} = ${o}[${i}]; }`,
+        `if (isArray(${o})) { if (typeof ${i} !== 'number' || ${i} % 1 !== 0 || ${i} < 0 || ${i} >= ${o}.length) ${BAIL_OUT} ${o} = ${o}[${i}]; }`,
       );
       this.line(
-        `else { if (typeof ${i} !== 'string' || ${forbidden} || !(${plainCheck(o)})) return BAIL; ${ownField(o, i)} }`,
+        `else { if (typeof ${i} !== 'string' || ${forbidden} || !(${plainCheck(o)})) ${BAIL_OUT} ${ownField(o, i)} }`,
       );
     });
     this.line('}');
@@ -271,21 +275,17 @@ class Generator implements Emitter {
       // A duration is formatted as `1h30m`, which is not inlined; text and nulls read as they are.
       const kinds =
         part.format === 'duration' ? all(notObject(v), `typeof ${v.code} !== 'number'`) : notObject(v);
-      this.line(`if (!(${kinds})) return BAIL; ${r} += ${v.code};`);
+      this.line(`if (!(${kinds})) ${BAIL_OUT} ${r} += ${v.code};`);
     }
     this.line(
-      `if (${r}.length > ${1 << 20}) return BAIL; room -= (${r}.length + 63) >> 6; if (room < 0) return BAIL;`,
+      `if (${r}.length > ${1 << 20}) ${BAIL_OUT} room -= (${r}.length + 63) >> 6; if (room < 0) ${BAIL_OUT}`,
     );
     return { code: r, type: 'str' };
   }
 }
 
-/** The marker generated code returns when the slow path must answer. */
-const BAIL: unique symbol = Symbol('bail');
-
 /** The helpers generated code may use: its only way to reach anything outside itself. */
 const HELPERS: Readonly<Record<string, unknown>> = {
-  BAIL,
   hasOwn: Object.hasOwn,
   getProto: Object.getPrototypeOf,
   OBJ: Object.prototype,
@@ -297,14 +297,18 @@ const HELPERS: Readonly<Record<string, unknown>> = {
   DEFAULT_BUDGET: DEFAULT_EVAL_BUDGET,
 };
 
-/** The generated source of `expr` and the steps it must have room for; undefined when not covered. */
-export function generateSource(expr: ExprIR): { body: string; steps: number } | undefined {
+/**
+ * The generated statements of `expr` (run inside a block labelled `bail`, which they leave on
+ * anything unusual), the expression holding its value once they complete, and the steps it must
+ * have room for; undefined when not covered.
+ */
+export function generateSource(expr: ExprIR): { body: string; result: string; steps: number } | undefined {
   try {
     const shape = measure(expr);
     if (shape.depth > MAX_GENERATED_DEPTH) return undefined;
     const g = new Generator();
     const result = g.value(expr);
-    return { body: g.source(result), steps: shape.steps + g.steps };
+    return { body: g.source(), result: result.code, steps: shape.steps + g.steps };
   } catch (err) {
     // Malformed IR (a hand-made or newer node) is left to the closures and the evaluator.
     if (err instanceof NotGenerated || err instanceof NotCompilable) return undefined;
@@ -334,17 +338,19 @@ export function generated<T extends Value>(
   if (source === undefined) return undefined;
   const answer = asCondition
     ? 'if (v === true || v === false) return v; if (v === null) return false;'
-    : 'if (v !== BAIL) return v;';
+    : 'return v;';
+  // The room left with the default budget, the common case (the router passes none): a constant.
+  const defaultRoom = DEFAULT_EVAL_BUDGET - source.steps;
   const code = [
     "'use strict';",
-    `function body(scope, room) {\n${source.body}\n}`,
     'return function generated(scope, ctx) {',
     '  const b = ctx.budget;',
-    `  const room = (b === undefined ? DEFAULT_BUDGET : typeof b === 'number' && b > 0 && b - b === 0 ? floor(b) : DEFAULT_BUDGET) - ${source.steps};`,
+    `  let room = b === undefined ? ${defaultRoom} : (typeof b === 'number' && b > 0 && b - b === 0 ? floor(b) : DEFAULT_BUDGET) - ${source.steps};`,
     '  if (room >= 0) {',
-    '    let v;',
-    '    try { v = body(scope, room); } catch { v = BAIL; }',
-    `    ${answer}`,
+    // A getter or a proxy in the data may throw: the slow path answers, exactly, outside the `try`.
+    '    try {',
+    `      bail: {\n${source.body}\nconst v = ${source.result};\n${answer}\n      }`,
+    '    } catch {}',
     '  }',
     '  return slow(scope, ctx);',
     '};',
