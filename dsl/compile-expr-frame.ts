@@ -4,7 +4,7 @@
  * messages and spans) while taking the cheap path for the common case of plain JSON objects.
  */
 import { EvalError } from './errors';
-import { truth, type EvalContext, type EvalScope } from './evaluator';
+import { indexTarget, truth, type EvalContext, type EvalScope } from './evaluator';
 import type { BuiltinEnv } from './evaluator-builtins';
 import { DEFAULT_EVAL_BUDGET, MAX_DEPTH, Meter } from './evaluator-meter';
 import type { ExprIR } from './ir';
@@ -144,22 +144,8 @@ export function readAnyField(f: Frame, object: Value, name: string, span: Span):
 
 /** `object[index]`: a list by a whole number in range, an object by a string key. */
 export function readIndex(f: Frame, object: Value, index: Value, span: Span): Value {
-  if (Array.isArray(object)) {
-    if (typeof index !== 'number' || !Number.isInteger(index)) {
-      const code = index === null ? 'null-value' : 'type';
-      throw new EvalError(code, `a list index must be a whole number, not ${kindOf(index)}`, span);
-    }
-    if (index < 0 || index >= object.length) {
-      const message = `index ${index} is out of range (the list has ${object.length} items)`;
-      throw new EvalError('index-out-of-range', message, span);
-    }
-    return (object as readonly Value[])[index];
-  }
-  if (typeof index !== 'string') {
-    const code = index === null ? 'null-value' : 'type';
-    throw new EvalError(code, `an object key must be a string, not ${kindOf(index)}`, span);
-  }
-  return readAnyField(f, object, index, span);
+  const target = indexTarget(object, index, span);
+  return 'item' in target ? target.item : readAnyField(f, object, target.key, span);
 }
 
 /** The span of a node that may be malformed, as the evaluator reports it. */

@@ -232,22 +232,8 @@ export class Machine {
 
   /** `object[index]`: a list by a whole number in range, an object by a string key. */
   private indexInto(object: Value, index: Value, span: Span): Value {
-    if (Array.isArray(object)) {
-      if (typeof index !== 'number' || !Number.isInteger(index)) {
-        const code = index === null ? 'null-value' : 'type';
-        throw new EvalError(code, `a list index must be a whole number, not ${kindOf(index)}`, span);
-      }
-      if (index < 0 || index >= object.length) {
-        const message = `index ${index} is out of range (the list has ${object.length} items)`;
-        throw new EvalError('index-out-of-range', message, span);
-      }
-      return (object as readonly Value[])[index];
-    }
-    if (typeof index !== 'string') {
-      const code = index === null ? 'null-value' : 'type';
-      throw new EvalError(code, `an object key must be a string, not ${kindOf(index)}`, span);
-    }
-    return this.field(object, index, span);
+    const target = indexTarget(object, index, span);
+    return 'item' in target ? target.item : this.field(object, target.key, span);
   }
 
   /** An own field of a plain object; a missing field is null (optional fields may be left out). */
@@ -266,4 +252,31 @@ export class Machine {
 function spanOf(e: unknown): Span {
   const span = typeof e === 'object' && e !== null ? (e as { span?: Span }).span : undefined;
   return span ?? { file: '<expression>', line: 1, column: 1, endLine: 1, endColumn: 1 };
+}
+
+/**
+ * The checks of `object[index]`, shared with the compiled closures: a list's item by a whole
+ * number in range; for anything else, the string key to read (the caller reads the field).
+ */
+export function indexTarget(
+  object: Value,
+  index: Value,
+  span: Span,
+): { readonly item: Value } | { readonly key: string } {
+  if (Array.isArray(object)) {
+    if (typeof index !== 'number' || !Number.isInteger(index)) {
+      const code = index === null ? 'null-value' : 'type';
+      throw new EvalError(code, `a list index must be a whole number, not ${kindOf(index)}`, span);
+    }
+    if (index < 0 || index >= object.length) {
+      const message = `index ${index} is out of range (the list has ${object.length} items)`;
+      throw new EvalError('index-out-of-range', message, span);
+    }
+    return { item: (object as readonly Value[])[index] };
+  }
+  if (typeof index !== 'string') {
+    const code = index === null ? 'null-value' : 'type';
+    throw new EvalError(code, `an object key must be a string, not ${kindOf(index)}`, span);
+  }
+  return { key: index };
 }
