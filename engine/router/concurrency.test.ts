@@ -1,4 +1,4 @@
-import { BATCH_SUBSCRIBERS_SQL, SUBSCRIBERS_SQL, findSubscribers } from './subscriptions';
+import { BATCH_SUBSCRIBERS_SQL, findSubscribers } from './subscriptions';
 import { startEngineHarness, type EngineHarness } from './testing/engine-harness';
 
 // Each concurrency mode on the real dev server with the real interpreter: a first event starts a
@@ -164,7 +164,7 @@ describe('concurrency modes', () => {
       (await findSubscribers(db, { type: 'ticket.resolved', data: { ticket_id: 'T42' } })).sort(),
     ).toEqual(['wf-42', 'wf-any']);
     const { rows } = await db.query<{ 'QUERY PLAN': string }>(
-      `EXPLAIN ${SUBSCRIBERS_SQL.replaceAll('$1', "'ticket.resolved'").replace('$2', `'{"ticket_id":"T42","n":1}'`)}`,
+      `EXPLAIN ${BATCH_SUBSCRIBERS_SQL.replace('$1', `'[{"type":"ticket.resolved","data":{"ticket_id":"T42","n":1}}]'`)}`,
     );
     expect(rows.map((r) => r['QUERY PLAN']).join('\n')).not.toMatch(/Seq Scan on subscriptions/);
 

@@ -7,7 +7,6 @@ export {
   createSubscriptionActivities,
   findSubscribers,
   signalBatch,
-  signalSubscribers,
   type SubscriptionDeps,
 } from './subscriptions';
 export { startManualRun, type ManualRunDeps, type ManualRunRequest, type ManualRunStarted } from './manual';

@@ -86,35 +86,11 @@ export function createSubscriptionActivities(deps: SubscriptionDeps): EngineActi
 }
 
 /**
- * Finds the runs waiting for an event of type $1 with data $2: one index probe per top-level
- * field of the event (a correlation names a top-level field), plus the uncorrelated ones. The
- * `OFFSET 0` keeps the lateral subquery a per-field index lookup: flattened into a join, the
- * planner would hash-join the whole table once it grows.
- */
-export const SUBSCRIBERS_SQL = `SELECT workflow_id FROM subscriptions WHERE event_type = $1 AND correlation_field IS NULL
-  UNION
-  SELECT s.workflow_id FROM jsonb_each($2::jsonb) AS d(key, value)
-    CROSS JOIN LATERAL (
-      SELECT workflow_id FROM subscriptions
-       WHERE event_type = $1 AND correlation_field = d.key AND correlation_value = d.value OFFSET 0
-    ) AS s`;
-
-/** The workflow ids of the runs waiting for this event. */
-export async function findSubscribers(
-  db: Sql,
-  event: Pick<StoredEventRow, 'type' | 'data'>,
-): Promise<string[]> {
-  const { rows } = await db.query<{ workflow_id: string }>(SUBSCRIBERS_SQL, [
-    event.type,
-    JSON.stringify(event.data),
-  ]);
-  return rows.map((r) => r.workflow_id);
-}
-
-/**
  * The runs waiting for each event of a batch (`$1`: a JSON array of `{type, data}`), as
- * (position in the batch from 1, workflow id) in batch order: the lookup of `SUBSCRIBERS_SQL`
- * once per event, in one statement.
+ * (position in the batch from 1, workflow id) in batch order. Per event: one index probe per
+ * top-level field of the event (a correlation names a top-level field), plus the uncorrelated
+ * subscriptions of its type. The `OFFSET 0` keeps the inner lateral subquery a per-field index
+ * lookup: flattened into a join, the planner would hash-join the whole table once it grows.
  */
 export const BATCH_SUBSCRIBERS_SQL = `SELECT e.ord::integer AS ord, s.workflow_id
   FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS e(ev, ord)
@@ -128,6 +104,17 @@ export const BATCH_SUBSCRIBERS_SQL = `SELECT e.ord::integer AS ord, s.workflow_i
       ) AS c
   ) AS s
   ORDER BY e.ord`;
+
+/** The workflow ids of the runs waiting for this event (the batch lookup for one event). */
+export async function findSubscribers(
+  db: Sql,
+  event: Pick<StoredEventRow, 'type' | 'data'>,
+): Promise<string[]> {
+  const { rows } = await db.query<{ workflow_id: string }>(BATCH_SUBSCRIBERS_SQL, [
+    JSON.stringify([{ type: event.type, data: event.data }]),
+  ]);
+  return rows.map((r) => r.workflow_id);
+}
 
 /** What signalling one event of a batch did: how many runs got it, or why it must be retried. */
 export type Signalled =
@@ -177,11 +164,4 @@ export async function signalBatch(
   return counts.map((count, i) =>
     errors.has(i) ? { ok: false, error: errors.get(i) } : { ok: true, count },
   );
-}
-
-/** Signals one event to every run waiting for it; returns how many runs were signalled. */
-export async function signalSubscribers(deps: SubscriptionDeps, event: StoredEventRow): Promise<number> {
-  const [result] = await signalBatch(deps, [event]);
-  if (!result.ok) throw result.error;
-  return result.count;
 }
