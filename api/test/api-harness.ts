@@ -28,6 +28,8 @@ export interface ApiHarness {
   readonly calls: RunActionInput[];
   /** supertest against the app's server. */
   http(): ReturnType<typeof request>;
+  /** Deploys rule files (`{ path: content }`) through `POST /v1/deployments` as an editor; throws unless 201. */
+  deploy(files: Readonly<Record<string, string>>, message?: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -89,6 +91,16 @@ export async function startApiHarness(options: ApiHarnessOptions = {}): Promise<
       calls,
       tokens: tokens as Record<Role, string>,
       http,
+      async deploy(files, message) {
+        const res = await http()
+          .post('/v1/deployments')
+          .set('authorization', `Bearer ${tokens.editor}`)
+          .send({
+            files: Object.entries(files).map(([path, content]) => ({ path, content })),
+            ...(message !== undefined ? { message } : {}),
+          });
+        if (res.status !== 201) throw new Error(`deploy failed: ${res.status} ${res.text}`);
+      },
       async close() {
         await started.app.close();
         await started.worker?.native.close();

@@ -9,6 +9,7 @@ import { testDatabaseUrl } from '../../engine/db/testing/test-database';
 import { startRuntime, type Runtime } from '../../engine/process/runtime';
 import { RuleRegistry } from '../../engine/registry/registry';
 import { freePort, startDevServer, type DevServer } from '../../engine/temporal/dev-server';
+import { eventually } from '../../engine/router/testing/engine-harness';
 import { quietTemporalRuntime } from '../../engine/temporal/testing/quiet-runtime';
 import { apiPart } from '../api.part';
 import { ADMIN_TOKEN } from './api-harness';
@@ -35,16 +36,6 @@ do
   log "order \${event.order_id}"
 end
 `;
-
-async function eventually<T>(what: string, probe: () => Promise<T | undefined>, ms = 20_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await probe().catch(() => undefined);
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 describe('opsflow api (process)', () => {
   let fresh: FreshDatabase;
@@ -99,11 +90,14 @@ describe('opsflow api (process)', () => {
     });
 
     const client = new Client({ connection });
-    const schedule = await eventually(
-      'the schedule of nightly_report',
-      async () => (await client.schedule.getHandle('opsflow/schedule/nightly_report').describe()).spec,
-    );
-    expect(schedule.intervals?.[0]?.every).toBe(3_600_000);
+    const schedule = client.schedule.getHandle('opsflow/schedule/nightly_report');
+    const exists = () =>
+      schedule.describe().then(
+        () => true,
+        () => false,
+      );
+    await eventually(exists, 20_000, 'the schedule of nightly_report');
+    expect((await schedule.describe()).spec.intervals?.[0]?.every).toBe(3_600_000);
 
     // Let the router finish its first (empty) claim and go to sleep on its minute-long poll.
     await new Promise((resolve) => setTimeout(resolve, 500));
@@ -113,12 +107,13 @@ describe('opsflow api (process)', () => {
       body: JSON.stringify({ id: 'evt-1', type: 'order.placed', data: { order_id: 'O-1' } }),
     });
     expect(res.status).toBe(202);
-    const outcome = await eventually('the event to be routed', async () => {
-      const { rows } = await fresh.db.query<{ outcome: string }>(
-        `SELECT outcome FROM event_outcomes WHERE event_id = 'evt-1' AND outcome <> 'starting'`,
-      );
-      return rows[0]?.outcome;
-    });
-    expect(outcome).toBe('started');
+    const outcome = async () =>
+      (
+        await fresh.db.query<{ outcome: string }>(
+          `SELECT outcome FROM event_outcomes WHERE event_id = 'evt-1' AND outcome <> 'starting'`,
+        )
+      ).rows[0]?.outcome;
+    await eventually(async () => (await outcome()) !== undefined, 20_000, 'the event to be routed');
+    expect(await outcome()).toBe('started');
   });
 });

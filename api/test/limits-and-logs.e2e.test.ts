@@ -51,12 +51,7 @@ describe('API ingest rate limit and request log', () => {
 
   beforeAll(async () => {
     h = await startApiHarness({ env: { OPSFLOW_INGEST_RATE_LIMIT: '1' }, app: { logStream: log } });
-    const res = await h
-      .http()
-      .post('/v1/deployments')
-      .set('authorization', `Bearer ${h.tokens.editor}`)
-      .send({ files: [{ path: 'orders.rule', content: RULES }] });
-    if (res.status !== 201) throw new Error(`deploy failed: ${res.status} ${res.text}`);
+    await h.deploy({ 'orders.rule': RULES });
   }, 120_000);
   afterAll(async () => {
     await h?.close();

@@ -30,12 +30,7 @@ describe('GET /metrics', () => {
 
   beforeAll(async () => {
     h = await startApiHarness();
-    const res = await h
-      .http()
-      .post('/v1/deployments')
-      .set('authorization', `Bearer ${h.tokens.editor}`)
-      .send({ files: [{ path: 'orders.rule', content: RULES }] });
-    if (res.status !== 201) throw new Error(`deploy failed: ${res.status} ${res.text}`);
+    await h.deploy({ 'orders.rule': RULES });
   }, 120_000);
   afterAll(async () => {
     await h?.close();

@@ -63,20 +63,8 @@ describe('API runs, rule history, schedules and audit', () => {
     return res.body as { runId: string; workflowId: string };
   };
   const getRun = (runId: string) => h.http().get(`/v1/runs/${runId}`).set('authorization', as('viewer'));
-  const deploy = async (rules: string, message: string) => {
-    const res = await h
-      .http()
-      .post('/v1/deployments')
-      .set('authorization', as('editor'))
-      .send({
-        files: [
-          { path: 'catalog.rule', content: CATALOG },
-          { path: 'ops.rule', content: rules },
-        ],
-        message,
-      });
-    if (res.status !== 201) throw new Error(`deploy failed: ${res.status} ${res.text}`);
-  };
+  const deploy = (rules: string, message: string) =>
+    h.deploy({ 'catalog.rule': CATALOG, 'ops.rule': rules }, message);
 
   beforeAll(async () => {
     h = await startApiHarness({ worker: true });
