@@ -16,7 +16,6 @@
 import { Client, Connection } from '@temporalio/client';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freshDatabase } from '../engine/db/testing/fresh-database';
@@ -24,7 +23,7 @@ import { testDatabaseUrl } from '../engine/db/testing/test-database';
 import { ActiveRuleCache } from '../engine/registry/active-rules';
 import { RuleRegistry } from '../engine/registry/registry';
 import { findSubscribers } from '../engine/router/subscriptions';
-import { startDevServer } from '../engine/temporal/dev-server';
+import { freePort, startDevServer } from '../engine/temporal/dev-server';
 import { quietTemporalRuntime } from '../engine/temporal/runtime-logging';
 import { INTERPRETER_WORKFLOW_TYPE, type RunInput } from '../workflows/contract';
 import type { Database } from '../engine/db/sql';
@@ -127,14 +126,6 @@ async function waitFor(what: string, child: Child, ready: () => Promise<boolean>
       throw new Error(`${what} did not start:\n${child.output()}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 /** CPU time (user + system, ms) a process used so far, from /proc (Linux). */
