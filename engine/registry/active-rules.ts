@@ -16,8 +16,14 @@ import type { ActiveRule } from './types';
 
 /** The current version of every rule that is not removed, by name. */
 export async function activeRules(db: Sql): Promise<ActiveRule[]> {
-  const { rows } = await db.query<{ name: string; version: number; enabled: boolean; ir: RuleIR }>(
-    `SELECT r.name, r.current_version AS version, r.enabled, v.ir
+  const { rows } = await db.query<{
+    name: string;
+    version: number;
+    enabled: boolean;
+    paused: boolean;
+    ir: RuleIR;
+  }>(
+    `SELECT r.name, r.current_version AS version, r.enabled, r.paused_at IS NOT NULL AS paused, v.ir
        FROM rules r JOIN rule_versions v ON v.rule_name = r.name AND v.version = r.current_version
       WHERE r.removed_at IS NULL ORDER BY r.name`,
   );
@@ -25,6 +31,7 @@ export async function activeRules(db: Sql): Promise<ActiveRule[]> {
     name: r.name,
     version: r.version,
     enabled: r.enabled && !r.ir.disabled,
+    paused: r.paused,
     ir: r.ir,
   }));
 }

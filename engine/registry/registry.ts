@@ -19,6 +19,14 @@ import type {
   RuleVersionSummary,
 } from './types';
 
+/** What a switch records as the rule's change. */
+const SWITCH_CHANGES = {
+  enable: 'enabled',
+  disable: 'disabled',
+  pause: 'paused',
+  resume: 'resumed',
+} as const satisfies Record<string, RuleChange['change']>;
+
 /** Serialises registry changes across processes ("opsflow rules" in ASCII). */
 const REGISTRY_LOCK = 0x6f70732d72756c65n;
 
@@ -26,6 +34,7 @@ interface CurrentRow {
   name: string;
   current_version: number;
   enabled: boolean;
+  paused_at: Date | null;
   removed_at: Date | null;
   updated_at: Date;
   hash: string;
@@ -46,7 +55,7 @@ interface VersionRow {
   ir?: RuleIR;
 }
 
-const CURRENT_SQL = `SELECT r.name, r.current_version, r.enabled, r.removed_at, r.updated_at, v.hash, v.ir
+const CURRENT_SQL = `SELECT r.name, r.current_version, r.enabled, r.paused_at, r.removed_at, r.updated_at, v.hash, v.ir
   FROM rules r JOIN rule_versions v ON v.rule_name = r.name AND v.version = r.current_version`;
 
 /** The registry's typed API; one instance per database is enough (it keeps no state). */
@@ -123,17 +132,41 @@ export class RuleRegistry {
   }
 
   /** Switches a rule on or off; a no-op switch is still recorded (someone asked for it). */
-  async setEnabled(name: string, enabled: boolean, meta: ChangeMeta): Promise<RuleSummary> {
+  setEnabled(name: string, enabled: boolean, meta: ChangeMeta): Promise<RuleSummary> {
+    return this.switchRule(name, enabled ? 'enable' : 'disable', meta, (tx) =>
+      tx.query('UPDATE rules SET enabled = $2, updated_at = now() WHERE name = $1', [name, enabled]),
+    );
+  }
+
+  /**
+   * Pauses a rule (its triggers are held by the router) or marks it resumed. Resuming only clears
+   * the mark: the router's `releaseHeld` routes or drops what was held, then calls this. Recorded
+   * like enable/disable, which also makes every process's rule cache see the change.
+   */
+  setPaused(name: string, paused: boolean, meta: ChangeMeta): Promise<RuleSummary> {
+    return this.switchRule(name, paused ? 'pause' : 'resume', meta, (tx) =>
+      tx.query(
+        `UPDATE rules SET paused_at = CASE WHEN $2 THEN coalesce(paused_at, now()) END,
+                paused_by = CASE WHEN $2 THEN $3 END, updated_at = now() WHERE name = $1`,
+        [name, paused, meta.author],
+      ),
+    );
+  }
+
+  private async switchRule(
+    name: string,
+    kind: 'enable' | 'disable' | 'pause' | 'resume',
+    meta: ChangeMeta,
+    update: (tx: Sql) => Promise<unknown>,
+  ): Promise<RuleSummary> {
     await this.db.transaction(async (tx) => {
       await lock(tx);
       const row = (await currentRows(tx, name)).get(name);
       if (!row) throw new RuleNotFoundError(name);
-      const kind = enabled ? 'enable' : 'disable';
       const deploymentId = await newDeployment(tx, kind, meta);
-      await tx.query('UPDATE rules SET enabled = $2, updated_at = now() WHERE name = $1', [name, enabled]);
-      await finishDeployment(tx, deploymentId, meta, [
-        { rule: name, change: enabled ? 'enabled' : 'disabled', version: row.current_version },
-      ]);
+      await update(tx);
+      const change = SWITCH_CHANGES[kind];
+      await finishDeployment(tx, deploymentId, meta, [{ rule: name, change, version: row.current_version }]);
     });
     return this.get(name);
   }
@@ -319,6 +352,8 @@ function summary(row: CurrentRow): RuleSummary {
     trigger: row.ir.trigger,
     enabled: row.enabled,
     disabledInSource: row.ir.disabled,
+    pausedAt: row.paused_at ? row.paused_at.toISOString() : null,
+    state: !row.enabled || row.ir.disabled ? 'disabled' : row.paused_at ? 'paused' : 'enabled',
     removedAt: row.removed_at ? row.removed_at.toISOString() : null,
     updatedAt: row.updated_at.toISOString(),
   };

@@ -12,7 +12,16 @@ export interface ChangeMeta {
 
 /** How one rule fared in a deployment. */
 export type RuleChangeKind =
-  'added' | 'changed' | 'unchanged' | 'removed' | 'restored' | 'rolled_back' | 'enabled' | 'disabled';
+  | 'added'
+  | 'changed'
+  | 'unchanged'
+  | 'removed'
+  | 'restored'
+  | 'rolled_back'
+  | 'enabled'
+  | 'disabled'
+  | 'paused'
+  | 'resumed';
 
 export interface RuleChange {
   readonly rule: string;
@@ -44,10 +53,17 @@ export interface RuleSummary {
   readonly enabled: boolean;
   /** `disabled` written in the rule's source: such a rule does not run whatever the switch says. */
   readonly disabledInSource: boolean;
+  /** When the rule was paused (its triggers are held until it is resumed), else null. */
+  readonly pausedAt: string | null;
+  /** What the router does with a trigger: runs it, drops it (`disabled`) or holds it (`paused`). */
+  readonly state: RuleState;
   /** Set when the last deploy no longer contained the rule; its versions stay. */
   readonly removedAt: string | null;
   readonly updatedAt: string;
 }
+
+/** `disabled` (switched off or `disabled` in the source) wins over `paused`. */
+export type RuleState = 'enabled' | 'disabled' | 'paused';
 
 /** One immutable version of a rule, without its source and IR. */
 export interface RuleVersionSummary {
@@ -74,13 +90,15 @@ export interface ActiveRule {
   readonly version: number;
   /** Switched on by the operator and not `disabled` in its source. */
   readonly enabled: boolean;
+  /** Paused by an operator: triggers are held (outcome `paused`) until it is resumed. */
+  readonly paused: boolean;
   readonly ir: RuleIR;
 }
 
-/** One registry action (deploy, rollback, enable, disable). */
+/** One registry action (deploy, rollback, enable, disable, pause, resume). */
 export interface Deployment {
   readonly id: string;
-  readonly kind: 'deploy' | 'rollback' | 'enable' | 'disable';
+  readonly kind: 'deploy' | 'rollback' | 'enable' | 'disable' | 'pause' | 'resume';
   readonly author: string;
   readonly message: string;
   readonly createdAt: string;

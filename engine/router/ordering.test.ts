@@ -27,6 +27,7 @@ const rules: ActiveRule[] = compileRuleSet([{ path: 'r.rule', content: SOURCE }]
   name: ir.name,
   version: 1,
   enabled: true,
+  paused: false,
   ir,
 }));
 const rule = (name: string): ActiveRule => rules.find((r) => r.name === name)!;

@@ -24,8 +24,8 @@ import type { ActiveRule } from '../registry/types';
 import { findQueuedRun } from './queue-recovery';
 import { EVENT_ID_MEMO, keyText, ruleWorkflowId } from './workflow-ids';
 
-/** What routing did for one (event, rule). */
-export type RouteOutcomeKind = 'started' | 'skipped' | 'dropped' | 'queued' | 'replaced' | 'error';
+/** What routing did for one (event, rule); `paused`: held until the rule is resumed. */
+export type RouteOutcomeKind = 'started' | 'skipped' | 'dropped' | 'queued' | 'replaced' | 'error' | 'paused';
 
 export interface RouteOutcome {
   readonly rule: string;
@@ -71,6 +71,9 @@ export type RoutePlan =
       readonly resumedFrom?: Date;
     };
 
+/** The detail of a held trigger. */
+export const PAUSED_DETAIL = 'held: the rule is paused; routed when it is resumed';
+
 /** What guards and keys see of one event: built once per event, shared by its rules. */
 export interface EventScope {
   readonly scope: EvalScope;
@@ -93,8 +96,19 @@ export function planRoute(
   previous: OutcomeRow | undefined,
 ): RoutePlan {
   const { rule } = target;
-  if (previous && previous.outcome !== 'starting')
+  // A trigger held while the rule was paused is routed now that it is not (`releaseHeld`, or the
+  // event routed again): like a 'starting' row, its run may exist already, so it is looked for.
+  const released = previous?.outcome === 'paused' && !rule.paused;
+  if (previous && previous.outcome !== 'starting' && !released)
     return { kind: 'final', outcome: fromRow(rule.name, previous), recorded: true };
+  if (rule.paused) {
+    // Held as it is: guard and key are evaluated on release, against the version current then.
+    return {
+      kind: 'final',
+      outcome: { rule: rule.name, outcome: 'paused', detail: PAUSED_DETAIL },
+      recorded: false,
+    };
+  }
   const decided = decide(event, target, seen);
   if ('outcome' in decided) return { kind: 'final', outcome: decided, recorded: false };
   const { workflowId, key } = decided;

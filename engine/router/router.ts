@@ -8,6 +8,7 @@
 import type { Client } from '@temporalio/client';
 import type { Database, Sql } from '../db/sql';
 import { STORED_EVENT_COLUMNS, type StoredEventRow } from '../ingest/stored-event';
+import { Nap } from '../process/nap';
 import { ActiveRuleCache } from '../registry/active-rules';
 import { Lanes } from './ordering';
 import { routeEvents } from './route-batch';
@@ -55,7 +56,7 @@ export class Router {
   private readonly deps: RouteRuleDeps;
   private running: Promise<void> | undefined;
   private stopping = false;
-  private wakeUp: (() => void) | undefined;
+  private readonly nap = new Nap();
   private woken = false;
   /** Shared by the batches in flight: one key's starts stay in stored order across batches. */
   private readonly lanes = new Lanes();
@@ -202,13 +203,13 @@ export class Router {
   /** Routes at once instead of at the next poll (ingest calls it after storing events). */
   wake(): void {
     this.woken = true;
-    this.wakeUp?.();
+    this.nap.wake();
   }
 
   /** Finishes the batch in progress and stops. */
   async stop(): Promise<void> {
     this.stopping = true;
-    this.wakeUp?.();
+    this.nap.wake();
     await this.running;
     this.running = undefined;
   }
@@ -243,14 +244,7 @@ export class Router {
         continue;
       }
       if (this.woken || this.stopping) continue;
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, poll);
-        this.wakeUp = () => {
-          clearTimeout(timer);
-          resolve();
-        };
-      });
-      this.wakeUp = undefined;
+      await this.nap.sleep(poll);
     }
     await Promise.all(inFlight);
   }
