@@ -170,6 +170,32 @@ export interface RunResult {
   readonly message?: string;
 }
 
+/** An `approve` step waiting for a decision, as the run reports it to the approvals inbox. */
+export interface ApprovalOpened {
+  readonly workflowId: string;
+  readonly runId: string;
+  /** The approval's number within this execution of the run. */
+  readonly seq: number;
+  readonly rule: string;
+  readonly key?: string;
+  readonly description: string;
+  /** `approve … by "GROUP"`: who may decide (besides admin). */
+  readonly group?: string;
+  /** ISO time the step gives up (`within`). */
+  readonly deadline?: string;
+  /** ISO workflow time it was asked. */
+  readonly requestedAt: string;
+}
+
+/** How a reported approval ended. */
+export interface ApprovalClosed {
+  readonly runId: string;
+  readonly seq: number;
+  readonly outcome: 'approved' | 'rejected' | 'timed_out' | 'cancelled';
+  /** Who decided, for a decision. */
+  readonly by?: string;
+}
+
 /**
  * Activities the interpreter uses besides actions, provided by whoever hosts the worker (the
  * engine, or `opsflow test`).
@@ -198,4 +224,8 @@ export interface EngineActivities {
     readonly correlation?: { readonly field: string; readonly value: unknown };
     readonly exact?: boolean;
   }): Promise<void>;
+  /** An `approve` step began waiting: list it in the approvals inbox. Idempotent. */
+  approvalOpened(input: ApprovalOpened): Promise<void>;
+  /** The approval was decided, timed out or cancelled: take it out of the inbox. Idempotent. */
+  approvalClosed(input: ApprovalClosed): Promise<void>;
 }

@@ -200,6 +200,21 @@ describe('approve', () => {
     expect(texts()).toEqual(['true by alice: ok']);
     const decision = (await handle.query(stateQuery)).bindings['d'];
     expect(decision).toEqual({ approved: true, by: 'alice', comment: 'ok', at: expect.stringMatching(/Z$/) });
+    // The approvals inbox heard of it when it began waiting, and of the decision.
+    expect(h.host.inbox).toEqual([
+      {
+        kind: 'opened',
+        workflowId: handle.workflowId,
+        runId: handle.firstExecutionRunId,
+        seq: 1,
+        rule: 'approver',
+        description: 'Ship order o-1?',
+        group: 'ops-lead',
+        deadline: (state.waiting[0] as { until?: string }).until,
+        requestedAt: expect.stringMatching(/Z$/),
+      },
+      { kind: 'closed', runId: handle.firstExecutionRunId, seq: 1, outcome: 'approved', by: 'alice' },
+    ]);
   });
 
   it('takes a decision by signal', async () => {
@@ -215,6 +230,22 @@ describe('approve', () => {
     const handle = await h.start(eventRun(rules.approver, order()));
     expect(await handle.result()).toEqual({ status: 'completed' });
     expect(texts()).toEqual(['nobody decided']);
+    expect(h.host.inbox.map((r) => [r.kind, 'outcome' in r ? r.outcome : null])).toEqual([
+      ['opened', null],
+      ['closed', 'timed_out'],
+    ]);
+  });
+
+  it('tells the inbox the approval ended when the run is cancelled while it waits', async () => {
+    const handle = await h.start(eventRun(rules.approver, order()));
+    await h.env.sleep(2 * HOUR);
+    await stateWhen(handle, waitingForApproval);
+    await handle.cancel();
+    await handle.result().catch(() => undefined);
+    expect(h.host.inbox.map((r) => [r.kind, 'outcome' in r ? r.outcome : null])).toEqual([
+      ['opened', null],
+      ['closed', 'cancelled'],
+    ]);
   });
 });
 

@@ -43,7 +43,7 @@ import { Frame } from './scope';
 import { runBlock } from './steps';
 
 /** The interpreter's behaviour version; any change to it goes through `patched()`. */
-export const INTERPRETER_VERSION = 1;
+export const INTERPRETER_VERSION = 2;
 
 /** How `do` ended. */
 type Outcome =

@@ -15,6 +15,7 @@ import type { Value } from '../dsl/value';
 import { kindOf } from '../dsl/value';
 import { formatDuration } from '../dsl/value-time';
 import { engine } from './actions';
+import { reportClosed, reportOpened } from './approval-inbox';
 import type { RunEvent } from './contract';
 import { RunFailure, RunFailureTypes, actionFailure } from './failures';
 import type { ResumeBlock, ResumeInner } from './resume';
@@ -226,6 +227,7 @@ export async function runApprove(
   if (inner?.kind !== 'approve') {
     run.timeline.add('approval_requested', role ? `${description} (by ${role})` : description, step.span);
   }
+  const inbox = reportOpened(run, approval);
   let suspend = false;
   const ready = (): boolean => {
     if (approval.decision) return true;
@@ -234,6 +236,9 @@ export async function runApprove(
   };
   try {
     await blockUntil(ready, deadline);
+  } catch (err) {
+    await reportClosed(run, inbox, 'cancelled');
+    throw err;
   } finally {
     run.approvals.close(approval);
   }
@@ -243,9 +248,12 @@ export async function runApprove(
     const verdict = decision['approved'] === true ? 'approved' : 'rejected';
     run.timeline.add('approval', `${verdict} by ${String(decision['by'])}${comment}`, step.span);
     if (step.as !== undefined) frame.bind(step.as, decision);
+    await reportClosed(run, inbox, verdict, String(decision['by']));
     return;
   }
+  // The next execution asks again (and reports it again under its own run id).
   if (suspend) throw Suspend.inside({ kind: 'approve', deadline });
+  await reportClosed(run, inbox, 'timed_out');
   run.timeline.add('timeout', 'no decision in time', step.span);
   if (step.as !== undefined) frame.bind(step.as, null);
   await runOnTimeout(run, step.onTimeout, frame, options, undefined);

@@ -5,7 +5,8 @@
 import { tmpdir } from 'node:os';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
-import type { RunActionInput } from '../../activities/types';
+import type { RunActionInput, RunActionOutput } from '../../activities/types';
+import { createApprovalActivities } from '../../engine/approvals/inbox';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import request from 'supertest';
 import { loadConfig } from '../../engine/config';
@@ -37,9 +38,11 @@ export interface ApiHarness {
 export interface ApiHarnessOptions {
   /**
    * A worker with the real interpreter whose actions are fakes (recorded in `calls`, answering
-   * `{ok: true}`); `wait for` steps subscribe to nothing.
+   * `{ok: true}`); `wait for` steps subscribe to nothing; approvals go to the real inbox table.
    */
   readonly worker?: boolean;
+  /** The worker's `runAction` instead of the fake (still recorded in `calls`): real actions. */
+  readonly runAction?: (input: RunActionInput) => Promise<RunActionOutput>;
   /** More environment for `loadConfig` (e.g. `OPSFLOW_INGEST_RATE_LIMIT`). */
   readonly env?: Readonly<Record<string, string>>;
   /** More options of `createApiApp`: a request log stream, a route hook. */
@@ -60,7 +63,10 @@ export async function startApiHarness(options: ApiHarnessOptions = {}): Promise<
     connection = await Connection.connect({ address: server.address });
     const client = new Client({ connection });
     const taskQueue = 'api-test';
-    if (options.worker) worker = await startWorker(server.address, taskQueue, calls);
+    if (options.worker) {
+      const runAction = options.runAction ?? (() => Promise.resolve({ result: { ok: true } }));
+      worker = await startWorker(server.address, taskQueue, calls, runAction, database.db);
+    }
     const config = loadConfig({ ...options.env, OPSFLOW_ADMIN_TOKEN: ADMIN_TOKEN }, { cwd: tmpdir() });
     // The app runs the worker and shuts it down when it closes (the Temporal module's job).
     app = await createApiApp({
@@ -123,6 +129,8 @@ async function startWorker(
   address: string,
   taskQueue: string,
   calls: RunActionInput[],
+  runAction: (input: RunActionInput) => Promise<RunActionOutput>,
+  db: FreshDatabase['db'],
 ): Promise<{ worker: Worker; native: NativeConnection }> {
   const native = await NativeConnection.connect({ address });
   try {
@@ -133,11 +141,12 @@ async function startWorker(
       activities: {
         runAction: (input: RunActionInput) => {
           calls.push(input);
-          return Promise.resolve({ result: { ok: true } });
+          return runAction(input);
         },
         emit: () => Promise.reject(new Error('no emit in the API tests')),
         subscribe: () => Promise.resolve(),
         unsubscribe: () => Promise.resolve(),
+        ...createApprovalActivities(db),
       },
     });
     return { worker, native };

@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { renderDiagnostics } from '../../dsl/render';
+import { createApprovalActivities } from '../approvals/inbox';
 import { createEmitEvent, EventStore } from '../ingest';
 import { ActiveRuleCache, deployRuleSet } from '../registry';
 import { createSubscriptionActivities, Router } from '../router';
@@ -26,7 +27,10 @@ export function enginePart(options: EnginePartOptions): EnginePart {
   let stopListening: (() => void) | undefined;
   return {
     name: 'engine',
-    engineActivities: (ctx) => createSubscriptionActivities({ db: ctx.db, client: ctx.client }),
+    engineActivities: (ctx) => ({
+      ...createSubscriptionActivities({ db: ctx.db, client: ctx.client }),
+      ...createApprovalActivities(ctx.db),
+    }),
     emitEvent: (ctx) =>
       createEmitEvent(
         new EventStore(ctx.db, {

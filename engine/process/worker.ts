@@ -58,5 +58,11 @@ function withoutSubscriptions(): EngineActivities {
         FailureTypes.NotConfigured,
       ),
     );
-  return { subscribe: missing, unsubscribe: () => Promise.resolve() };
+  return {
+    subscribe: missing,
+    unsubscribe: () => Promise.resolve(),
+    // Without the engine there is no approvals inbox: the approval itself works all the same.
+    approvalOpened: () => Promise.resolve(),
+    approvalClosed: () => Promise.resolve(),
+  };
 }

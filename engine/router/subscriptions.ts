@@ -34,7 +34,9 @@ function correlationKey(correlation: Correlation): string {
 }
 
 /** `subscribe` and `unsubscribe`, as the worker registers them next to `createActivities(...)`. */
-export function createSubscriptionActivities(deps: SubscriptionDeps): EngineActivities {
+export function createSubscriptionActivities(
+  deps: SubscriptionDeps,
+): Pick<EngineActivities, 'subscribe' | 'unsubscribe'> {
   const maxCatchUp = deps.maxCatchUp ?? DEFAULT_MAX_CATCH_UP;
   return {
     async subscribe(input) {

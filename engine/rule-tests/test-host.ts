@@ -61,6 +61,9 @@ export class RuleTestHost {
       },
       subscribe: async () => undefined,
       unsubscribe: async () => undefined,
+      // Rule tests decide approvals from their timeline; there is no inbox to keep.
+      approvalOpened: async () => undefined,
+      approvalClosed: async () => undefined,
     };
   }
 

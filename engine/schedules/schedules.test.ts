@@ -290,6 +290,8 @@ describe('schedules', () => {
       const engine: EngineActivities = {
         subscribe: () => Promise.resolve(),
         unsubscribe: () => Promise.resolve(),
+        approvalOpened: () => Promise.resolve(),
+        approvalClosed: () => Promise.resolve(),
       };
       worker = await Worker.create({
         connection: native,

@@ -6,7 +6,7 @@
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type { EmitInput, OpsflowActivities, RunActionInput } from '../../activities/index';
-import type { EngineActivities } from '../contract';
+import type { ApprovalClosed, ApprovalOpened, EngineActivities } from '../contract';
 
 /** What a mocked action does on one attempt: return a result or throw. */
 export type ActionMock = (input: RunActionInput, attempt: number) => unknown;
@@ -23,6 +23,10 @@ export interface RecordedCall {
 export type SubscribeInput = Parameters<EngineActivities['subscribe']>[0];
 /** What `unsubscribe` receives. */
 export type UnsubscribeInput = Parameters<EngineActivities['unsubscribe']>[0];
+
+/** A report to the approvals inbox, in the order the run made them. */
+export type InboxReport =
+  ({ readonly kind: 'opened' } & ApprovalOpened) | ({ readonly kind: 'closed' } & ApprovalClosed);
 
 /** An action that fails for good, like `{ fail: "msg" }` in a rule test. */
 export function failsForGood(message: string, type = 'ActionRejected'): ActionMock {
@@ -46,6 +50,7 @@ export class FakeHost {
   emits: EmitInput[] = [];
   subscriptions: SubscribeInput[] = [];
   unsubscriptions: UnsubscribeInput[] = [];
+  inbox: InboxReport[] = [];
   /** Results by action name: a value, or an `ActionMock`. Unmocked actions return `{}`. */
   mocks: Record<string, unknown> = {};
   /** Called on every `subscribe` (e.g. to deliver stored events, as the engine does). */
@@ -57,6 +62,7 @@ export class FakeHost {
     this.emits = [];
     this.subscriptions = [];
     this.unsubscriptions = [];
+    this.inbox = [];
     this.mocks = mocks;
     this.onSubscribe = async () => undefined;
   }
@@ -96,6 +102,12 @@ export class FakeHost {
       },
       unsubscribe: async (input) => {
         this.unsubscriptions.push(input);
+      },
+      approvalOpened: async (input) => {
+        this.inbox.push({ kind: 'opened', ...input });
+      },
+      approvalClosed: async (input) => {
+        this.inbox.push({ kind: 'closed', ...input });
       },
     };
   }
