@@ -116,6 +116,19 @@ export const CONFIG_SCHEMA: readonly ConfigVariable[] = [
       'Requests per second each API key (the admin token counts as one key) may make to `POST /v1/events`, in bursts of up to as many; above it the API answers 429 with `Retry-After`. `0`: no limit.',
   },
   {
+    name: 'OPSFLOW_BULK_RERUN_RATE',
+    group: 'api',
+    default: '5',
+    description:
+      'Runs per second a bulk rerun job (`POST /v1/runs:rerun`) starts, per job, across all API processes (1 to 1000).',
+  },
+  {
+    name: 'OPSFLOW_TEMPORAL_UI_URL',
+    group: 'api',
+    description:
+      "Base URL of Temporal's Web UI, for the `temporalUiUrl` link of a run (`https://temporal.example.com`). Unset: the embedded dev server's UI (`http://localhost:$OPSFLOW_TEMPORAL_UI_PORT`), none with `TEMPORAL_ADDRESS`.",
+  },
+  {
     name: 'OPSFLOW_LOG_LEVEL',
     group: 'api',
     default: 'info',

@@ -54,6 +54,10 @@ export interface Config {
   readonly ingestRateLimit: number;
   /** The level of the API's request log. */
   readonly logLevel: LogLevel;
+  /** `OPSFLOW_BULK_RERUN_RATE`: runs per second one bulk rerun job starts. */
+  readonly bulkRerunRate: number;
+  /** Base URL of Temporal's Web UI (no trailing slash), for links to runs; unset when unknown. */
+  readonly temporalUiUrl?: string;
   readonly secretsFile?: string;
   readonly slack?: { readonly webhookUrl: string };
   readonly smtp?: SmtpConfig;
@@ -165,6 +169,8 @@ export function loadConfig(env: Env, options: LoadConfigOptions = {}): Config {
     routerPollMs: read.integer('OPSFLOW_ROUTER_POLL_MS', 10, 60_000),
     ingestRateLimit: read.integer('OPSFLOW_INGEST_RATE_LIMIT', 0, 1_000_000),
     logLevel: read.oneOf('OPSFLOW_LOG_LEVEL', LOG_LEVELS),
+    bulkRerunRate: read.integer('OPSFLOW_BULK_RERUN_RATE', 1, 1000),
+    ...temporalUi(read, temporal, problems),
     ...(secretsFile
       ? { secretsFile: isAbsolute(secretsFile) ? secretsFile : resolve(cwd, secretsFile) }
       : {}),
@@ -176,6 +182,19 @@ export function loadConfig(env: Env, options: LoadConfigOptions = {}): Config {
     throw new ConfigError(`invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
   }
   return config;
+}
+
+/** The Web UI's base URL: configured, or the embedded dev server's. */
+function temporalUi(read: Reader, temporal: TemporalConfig, problems: string[]): { temporalUiUrl?: string } {
+  const url = read.optional('OPSFLOW_TEMPORAL_UI_URL');
+  if (url !== undefined) {
+    if (!/^https?:$/.test(protocolOf(url))) {
+      problems.push('OPSFLOW_TEMPORAL_UI_URL: must be an http(s) URL');
+      return {};
+    }
+    return { temporalUiUrl: url.replace(/\/+$/, '') };
+  }
+  return temporal.kind === 'embedded' ? { temporalUiUrl: `http://localhost:${temporal.uiPort}` } : {};
 }
 
 /** Reads variables with their schema defaults, recording problems instead of throwing. */

@@ -81,3 +81,17 @@ export class ManualRunError extends Error {
     );
   }
 }
+
+/**
+ * A recovery action (retry, rerun, resume) that the run's or rule's state does not allow. `code`
+ * is stable (`not-failed`, `not-retryable`, `run-in-the-way`, ...): the API answers 409 with it.
+ */
+export class RecoveryRefusedError extends Error {
+  override readonly name = 'RecoveryRefusedError';
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}

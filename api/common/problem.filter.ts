@@ -2,7 +2,12 @@ import { STATUS_CODES } from 'node:http';
 import { Catch, HttpException, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { isDatabaseUnavailable } from '../../engine/db/connection-errors';
-import { EventValidationError, ManualRunError, RuleNotFoundError } from '../../engine/errors';
+import {
+  EventValidationError,
+  ManualRunError,
+  RecoveryRefusedError,
+  RuleNotFoundError,
+} from '../../engine/errors';
 import {
   PROBLEM_TYPE_BASE,
   ProblemError,
@@ -38,6 +43,9 @@ export class ProblemFilter implements ExceptionFilter {
     if (exception instanceof ProblemError) return exception.toBody();
     if (exception instanceof RuleNotFoundError)
       return problem(404, 'not-found', 'Not found', exception.message);
+    if (exception instanceof RecoveryRefusedError) {
+      return problem(409, exception.code, 'The run or rule does not allow it', exception.message);
+    }
     if (exception instanceof EventValidationError) {
       return problem(422, 'invalid-event', 'The event is not valid', exception.message, {
         errors: exception.problems.map((p) => ({ index: p.index, path: p.path, message: p.message })),

@@ -1,0 +1,96 @@
+/**
+ * What recovery reads from a run's Temporal history: its input (the first event), and where a
+ * failed run failed (the first action that failed, for a reset to just before it).
+ */
+import type { Client } from '@temporalio/client';
+import type { temporal } from '@temporalio/proto';
+import type { RunInput } from '../../workflows/contract';
+
+/** One run of a workflow id. */
+export interface Execution {
+  readonly workflowId: string;
+  readonly runId: string;
+}
+
+type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
+/** An event id as the protocol carries it (a 64-bit `Long`). */
+type EventId = NonNullable<temporal.api.history.v1.IHistoryEvent['eventId']>;
+
+/** The run's input, from the first event of its history; undefined when it has none. */
+export async function runInputOf(client: Client, execution: Execution): Promise<RunInput | undefined> {
+  const history = await client.workflowService.getWorkflowExecutionHistory({
+    namespace: client.options.namespace,
+    execution,
+    maximumPageSize: 1,
+  });
+  const payload = history.history?.events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads?.[0];
+  return payload
+    ? client.options.loadedDataConverter.payloadConverter.fromPayload<RunInput>(payload)
+    : undefined;
+}
+
+/** The first activity that failed (or timed out) in a run, and the workflow task that scheduled it. */
+export interface FailedActivity {
+  /** `runAction` for actions, `emit`, or an engine activity (`subscribe`). */
+  readonly activityType: string;
+  /** The id of the `WorkflowTaskCompleted` event whose commands scheduled it: the reset point. */
+  readonly resetEventId: EventId;
+  /** When it was scheduled. */
+  readonly scheduledAt: string | null;
+}
+
+/**
+ * Reads the history page by page until the first failed activity, or undefined when none failed
+ * (the run failed in the rule itself: `fail`, an expression error, its timeout).
+ */
+export async function firstFailedActivity(
+  client: Client,
+  execution: Execution,
+): Promise<FailedActivity | undefined> {
+  const scheduled = new Map<number, Scheduled>();
+  let token: Uint8Array | undefined;
+  do {
+    const page = await client.workflowService.getWorkflowExecutionHistory({
+      namespace: client.options.namespace,
+      execution,
+      ...(token ? { nextPageToken: token } : {}),
+    });
+    for (const event of page.history?.events ?? []) {
+      const found = failedActivity(event, scheduled);
+      if (found) return found;
+    }
+    token = page.nextPageToken && page.nextPageToken.length > 0 ? page.nextPageToken : undefined;
+  } while (token);
+  return undefined;
+}
+
+interface Scheduled {
+  readonly type: string;
+  readonly completedTask: EventId;
+  readonly at: string | null;
+}
+
+function failedActivity(event: HistoryEvent, scheduled: Map<number, Scheduled>): FailedActivity | undefined {
+  const attrs = event.activityTaskScheduledEventAttributes;
+  if (attrs?.workflowTaskCompletedEventId) {
+    scheduled.set(Number(event.eventId), {
+      type: attrs.activityType?.name ?? '',
+      completedTask: attrs.workflowTaskCompletedEventId,
+      at: eventTime(event),
+    });
+    return undefined;
+  }
+  const scheduledEventId =
+    event.activityTaskFailedEventAttributes?.scheduledEventId ??
+    event.activityTaskTimedOutEventAttributes?.scheduledEventId;
+  if (scheduledEventId === undefined || scheduledEventId === null) return undefined;
+  const activity = scheduled.get(Number(scheduledEventId));
+  if (!activity) return undefined;
+  return { activityType: activity.type, resetEventId: activity.completedTask, scheduledAt: activity.at };
+}
+
+function eventTime(event: HistoryEvent): string | null {
+  const t = event.eventTime;
+  if (!t) return null;
+  return new Date(Number(t.seconds ?? 0) * 1000 + Math.floor((t.nanos ?? 0) / 1e6)).toISOString();
+}
