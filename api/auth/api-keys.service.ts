@@ -8,6 +8,8 @@ export interface ApiKey {
   readonly id: string;
   readonly name: string;
   readonly role: Role;
+  /** Groups the key belongs to: who may decide `approve … by "GROUP"`. */
+  readonly groups: readonly string[];
   /** The first characters of the token, to tell keys apart. */
   readonly tokenPrefix: string;
   readonly createdBy: string;
@@ -23,6 +25,7 @@ interface KeyRow {
   readonly id: string;
   readonly name: string;
   readonly role: Role;
+  readonly groups: string[];
   readonly token_prefix: string;
   readonly created_by: string;
   readonly created_at: Date;
@@ -50,25 +53,38 @@ export class ApiKeysService {
     const hash = hashToken(token);
     // Comparing hashes in constant time: the admin token is not found character by character.
     if (this.adminHash && timingSafeEqual(this.adminHash, Buffer.from(hash, 'hex'))) {
-      return { id: 'admin', name: 'admin', role: 'admin' };
+      return { id: 'admin', name: 'admin', role: 'admin', groups: [] };
     }
     if (!token.startsWith(TOKEN_PREFIX)) return undefined;
     const { rows } = await this.deps.db.query<KeyRow>(
-      'SELECT id, name, role FROM api_keys WHERE token_hash = $1 AND revoked_at IS NULL',
+      'SELECT id, name, role, groups FROM api_keys WHERE token_hash = $1 AND revoked_at IS NULL',
       [hash],
     );
     const row = rows[0];
-    return row ? { id: row.id, name: `key:${row.name}`, role: row.role } : undefined;
+    return row ? { id: row.id, name: `key:${row.name}`, role: row.role, groups: row.groups } : undefined;
   }
 
   /** Creates a key; the returned token is not stored and cannot be shown again. */
-  async create(name: string, role: Role, createdBy: string): Promise<CreatedApiKey> {
+  async create(
+    name: string,
+    role: Role,
+    createdBy: string,
+    groups: readonly string[] = [],
+  ): Promise<CreatedApiKey> {
     const token = TOKEN_PREFIX + randomBytes(32).toString('base64url');
     const { rows } = await this.deps.db.query<KeyRow>(
-      `INSERT INTO api_keys (id, name, role, token_hash, token_prefix, created_by)
-       VALUES ($1, $2, $3, $4, $5, $6)
-       RETURNING id, name, role, token_prefix, created_by, created_at`,
-      [randomUUID(), name, role, hashToken(token), token.slice(0, TOKEN_PREFIX.length + 6), createdBy],
+      `INSERT INTO api_keys (id, name, role, groups, token_hash, token_prefix, created_by)
+       VALUES ($1, $2, $3, $4::text[], $5, $6, $7)
+       RETURNING id, name, role, groups, token_prefix, created_by, created_at`,
+      [
+        randomUUID(),
+        name,
+        role,
+        [...new Set(groups)],
+        hashToken(token),
+        token.slice(0, TOKEN_PREFIX.length + 6),
+        createdBy,
+      ],
     );
     return { ...toKey(rows[0]), token };
   }
@@ -76,7 +92,7 @@ export class ApiKeysService {
   /** The keys not revoked, oldest first. */
   async list(): Promise<ApiKey[]> {
     const { rows } = await this.deps.db.query<KeyRow>(
-      `SELECT id, name, role, token_prefix, created_by, created_at
+      `SELECT id, name, role, groups, token_prefix, created_by, created_at
          FROM api_keys WHERE revoked_at IS NULL ORDER BY created_at, id`,
     );
     return rows.map(toKey);
@@ -97,6 +113,7 @@ function toKey(row: KeyRow): ApiKey {
     id: row.id,
     name: row.name,
     role: row.role,
+    groups: row.groups,
     tokenPrefix: row.token_prefix,
     createdBy: row.created_by,
     createdAt: row.created_at.toISOString(),

@@ -5,8 +5,8 @@ import type { Principal, Role } from './roles';
 /** Metadata key of the access a route needs. */
 export const ACCESS_KEY = 'opsflow:access';
 
-/** What a route needs: a role, or nothing at all (`public`). */
-export type Access = Role | 'public';
+/** What a route needs: a role, any valid token (`authenticated`), or nothing at all (`public`). */
+export type Access = Role | 'authenticated' | 'public';
 
 /** The least role a route (or every route of a controller) requires. */
 export const RequireRole = (role: Role): MethodDecorator & ClassDecorator => SetMetadata(ACCESS_KEY, role);

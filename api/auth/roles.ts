@@ -30,4 +30,6 @@ export interface Principal {
   /** Recorded as the author of changes: `admin` or `key:<name>`. */
   readonly name: string;
   readonly role: Role;
+  /** The key's groups (`approve … by "GROUP"`); none for the admin token, which may decide all. */
+  readonly groups: readonly string[];
 }

@@ -14,7 +14,7 @@ import { CreateKeyBodySchema, CreatedApiKeySchema, KeyListSchema } from './keys.
 export class KeysController {
   constructor(@Inject(ApiKeysService) private readonly keys: ApiKeysService) {}
 
-  /** `{name, role}` → 201 with the key and its token, shown this once. */
+  /** `{name, role, groups?}` → 201 with the key and its token, shown this once. */
   @Post()
   @ApiRoute({
     access: 'admin',
@@ -26,13 +26,14 @@ export class KeysController {
   })
   @ApiBody({ type: CreateKeyBodySchema })
   async create(@Body() body: unknown, @CurrentPrincipal() principal: Principal): Promise<CreatedApiKey> {
-    const reader = new BodyReader(body, ['name', 'role']);
+    const reader = new BodyReader(body, ['name', 'role', 'groups']);
     const name = reader.text('name', reader.fields.name, 100);
     const role = reader.oneOf('role', reader.fields.role, ROLES);
+    const groups = readGroups(reader);
     reader.done();
     if (name === undefined || role === undefined)
       throw new Error('unreachable: the reader reported no error');
-    return this.keys.create(name, role, principal.name);
+    return this.keys.create(name, role, principal.name, groups);
   }
 
   /** The keys in use. */
@@ -49,4 +50,27 @@ export class KeysController {
   async revoke(@Param('id') id: string): Promise<void> {
     if (!(await this.keys.revoke(id))) throw new NotFoundProblem(`no API key with id ${id}`);
   }
+}
+
+/** A group name: what `approve … by "GROUP"` names (letters, digits, `._-`, at most 100). */
+const GROUP_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
+
+/** `groups`: optional, a list of at most 50 group names. */
+function readGroups(reader: BodyReader): string[] {
+  const given = reader.fields.groups;
+  if (given === undefined) return [];
+  if (!Array.isArray(given) || given.length > 50) {
+    reader.errors.push({ path: 'groups', message: 'expected a list of at most 50 group names' });
+    return [];
+  }
+  const groups: string[] = [];
+  given.forEach((g: unknown, i) => {
+    if (typeof g === 'string' && GROUP_NAME.test(g)) groups.push(g);
+    else
+      reader.errors.push({
+        path: `groups[${i}]`,
+        message: 'expected a group name: letters, digits, ".", "_" or "-", at most 100 characters',
+      });
+  });
+  return groups;
 }

@@ -1,4 +1,4 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ROLES } from '../auth/roles';
 import { Timestamp } from '../openapi/schema-helpers';
 
@@ -9,6 +9,14 @@ export class CreateKeyBodySchema {
 
   @ApiProperty({ enum: ROLES })
   role!: string;
+
+  @ApiPropertyOptional({
+    type: [String],
+    maxItems: 50,
+    description: 'Groups the key belongs to: `approve … by "GROUP"` may be decided by keys in GROUP.',
+    example: ['risk-team'],
+  })
+  groups?: string[];
 }
 
 /** An API key as listed: never its token. */
@@ -21,6 +29,9 @@ export class ApiKeySchema {
 
   @ApiProperty({ enum: ROLES })
   role!: string;
+
+  @ApiProperty({ type: [String] })
+  groups!: string[];
 
   @ApiProperty({ description: 'The first characters of the token.' })
   tokenPrefix!: string;

@@ -59,7 +59,11 @@ export function ApiRoute(options: ApiRouteOptions): MethodDecorator {
   const { access } = options;
   const status = options.status ?? HttpStatus.OK;
   const roleText =
-    access === 'public' ? 'No token needed.' : `Needs a bearer token with the role \`${access}\` or above.`;
+    access === 'public'
+      ? 'No token needed.'
+      : access === 'authenticated'
+        ? 'Needs a bearer token of any role.'
+        : `Needs a bearer token with the role \`${access}\` or above.`;
   const errors = [...(access === 'public' ? [] : [401, 403]), ...(options.errors ?? []), 500];
   const models = [ProblemSchema, ...(typeof options.response === 'function' ? [options.response] : [])];
   const decorators: MethodDecorator[] = [

@@ -72,7 +72,7 @@ describe('OpenAPI', () => {
         const where = `${method.toUpperCase()} ${path}`;
         expect({ where, role }).toEqual({
           where,
-          role: expect.stringMatching(/^(public|ingest|viewer|operator|editor|admin)$/),
+          role: expect.stringMatching(/^(public|authenticated|ingest|viewer|operator|editor|admin)$/),
         });
         expect({ where, problem500: op.responses['500']?.content }).toEqual({
           where,
