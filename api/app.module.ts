@@ -1,5 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
+import { ApprovalsModule } from './approvals/approvals.module';
 import { AuditModule } from './audit/audit.module';
 import { AuthGuard } from './auth/auth.guard';
 import { CoreModule, type ApiEngine } from './core/core.module';
@@ -8,9 +9,12 @@ import { HealthModule } from './health/health.module';
 import { KeysModule } from './keys/keys.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { DocsModule } from './openapi/docs.module';
+import { OverviewModule } from './overview/overview.module';
+import { RecoveryModule } from './recovery/recovery.module';
 import { RulesModule } from './rules/rules.module';
 import { RunsModule } from './runs/runs.module';
 import { SchedulesModule } from './schedules/schedules.module';
+import { SessionModule } from './session/session.module';
 import { TemporalModule, type TemporalModuleOptions } from './temporal/temporal.module';
 import type { ApiDeps } from './tokens';
 
@@ -19,9 +23,13 @@ export type { ApiEngine } from './core/core.module';
 /** The feature modules, one per group of routes (the order of the routes in the OpenAPI spec). */
 export const FEATURE_MODULES = [
   HealthModule,
+  SessionModule,
+  OverviewModule,
   EventsModule,
   RulesModule,
   RunsModule,
+  RecoveryModule,
+  ApprovalsModule,
   SchedulesModule,
   KeysModule,
   AuditModule,

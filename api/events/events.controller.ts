@@ -1,15 +1,17 @@
-import { Body, Controller, Get, HttpCode, Inject, Param, Post, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, UseGuards } from '@nestjs/common';
 import { EventStore } from '../../engine/ingest/event-store';
-import { ApiBody, ApiTags, getSchemaPath } from '@nestjs/swagger';
+import { ApiBody, ApiQuery, ApiTags, getSchemaPath } from '@nestjs/swagger';
+import { PERMISSIONS } from '../auth/permissions';
 import { ApiRoute } from '../openapi/api-route.decorator';
 import { ApiMetrics } from '../metrics/api-metrics.service';
 import {
   EventInputSchema,
+  EventListSchema,
   EventViewSchema,
   IngestBatchResultSchema,
   IngestResultSchema,
 } from './events.schemas';
-import { EventsService, type EventView } from './events.service';
+import { EventsService, MAX_EVENT_PAGE, type EventSummary, type EventView } from './events.service';
 import { IngestRateLimitGuard } from './ingest-rate-limit.guard';
 
 /** One result of `POST /v1/events`. */
@@ -61,6 +63,27 @@ export class EventsController {
     const results = stored.map((e) => ({ id: e.id, duplicate: e.duplicate }));
     this.metrics.countIngested(results);
     return Array.isArray(body) ? { results } : results[0];
+  }
+
+  /** `?type=&limit=&cursor=`: stored events, newest first, without their data. */
+  @Get()
+  @ApiRoute({
+    access: PERMISSIONS['events.read'],
+    summary: 'Stored events, newest first, a page at a time',
+    response: EventListSchema,
+    errors: [422],
+  })
+  @ApiQuery({ name: 'type', required: false, type: String })
+  @ApiQuery({
+    name: 'limit',
+    required: false,
+    schema: { type: 'integer', minimum: 1, maximum: MAX_EVENT_PAGE, default: 50 },
+  })
+  @ApiQuery({ name: 'cursor', required: false, type: String, description: 'The `nextCursor` of a page.' })
+  list(
+    @Query() query: { type?: unknown; limit?: unknown; cursor?: unknown },
+  ): Promise<{ events: EventSummary[]; nextCursor: string | null }> {
+    return this.events.list(query);
   }
 
   /** The event, its routing status and the outcome for each rule it concerned. */

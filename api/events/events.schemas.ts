@@ -66,7 +66,10 @@ export class EventOutcomeSchema {
   @ApiProperty({ type: 'integer' })
   version!: number;
 
-  @ApiProperty({ enum: ['starting', 'started', 'skipped', 'dropped', 'queued', 'replaced', 'error'] })
+  @ApiProperty({
+    enum: ['starting', 'started', 'skipped', 'dropped', 'queued', 'replaced', 'error', 'paused'],
+    description: '`paused`: held while the rule is paused, routed when it is resumed.',
+  })
   outcome!: string;
 
   @Nullable('string')
@@ -82,8 +85,8 @@ export class EventOutcomeSchema {
   at!: string;
 }
 
-/** A stored event with its routing status and per-rule outcomes. */
-export class EventViewSchema {
+/** What every view of a stored event shows. */
+export class EventHeadSchema {
   @ApiProperty()
   id!: string;
 
@@ -102,15 +105,42 @@ export class EventViewSchema {
   @Timestamp()
   receivedAt!: string;
 
+  @ApiProperty({ type: EventRoutingSchema })
+  routing!: EventRoutingSchema;
+}
+
+/** A stored event with its routing status and per-rule outcomes. */
+export class EventViewSchema extends EventHeadSchema {
   @ApiProperty({ type: 'integer', description: 'How many `emit`s led to this event (0: from outside).' })
   causalDepth!: number;
 
   @ApiProperty(ANY_OBJECT)
   data!: Record<string, unknown>;
 
-  @ApiProperty({ type: EventRoutingSchema })
-  routing!: EventRoutingSchema;
-
   @ApiProperty({ type: [EventOutcomeSchema] })
   outcomes!: EventOutcomeSchema[];
+}
+
+/** A rule's outcome for an event, in short. */
+export class EventOutcomeShortSchema {
+  @ApiProperty()
+  rule!: string;
+
+  @ApiProperty()
+  outcome!: string;
+}
+
+/** An event as listed (without its data). */
+export class EventSummarySchema extends EventHeadSchema {
+  @ApiProperty({ type: [EventOutcomeShortSchema] })
+  outcomes!: EventOutcomeShortSchema[];
+}
+
+/** `GET /v1/events`. */
+export class EventListSchema {
+  @ApiProperty({ type: [EventSummarySchema] })
+  events!: EventSummarySchema[];
+
+  @Nullable('string', 'Opaque; null on the last page.')
+  nextCursor!: string | null;
 }

@@ -1,7 +1,12 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query } from '@nestjs/common';
+import { Client } from '@temporalio/client';
 import { createTwoFilesPatch } from 'diff';
 import { RuleRegistry } from '../../engine/registry/registry';
-import type { RuleSummary, RuleVersion, RuleVersionSummary } from '../../engine/registry/types';
+import type { RuleVersion, RuleVersionSummary } from '../../engine/registry/types';
+import { resumeRule } from '../../engine/router/held';
+import { API_DEPS, type ApiDeps } from '../tokens';
+import { PERMISSIONS } from '../auth/permissions';
+import { RuleViews, type RuleView } from './rule-views.service';
 import { ApiBody, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal } from '../auth/role.decorator';
 import type { Principal } from '../auth/roles';
@@ -9,6 +14,9 @@ import { BodyReader } from '../common/body';
 import { InvalidBodyError, type FieldError } from '../common/problems';
 import { ApiRoute } from '../openapi/api-route.decorator';
 import {
+  PauseBodySchema,
+  ResumeBodySchema,
+  ResumeResultSchema,
   RollbackBodySchema,
   RuleDiffSchema,
   RuleSummarySchema,
@@ -25,11 +33,27 @@ export interface RuleDiff {
   readonly diff: string;
 }
 
-/** A rule's history (`viewer`) and the editor's switches on it: rollback, enable, disable (`editor`). */
+/** What a resume did besides switching the rule. */
+export interface ResumeResult extends RuleView {
+  /** Held triggers routed, in order. */
+  readonly released: number;
+  /** Held triggers dropped (`drop`, or the rule is disabled). */
+  readonly dropped: number;
+}
+
+/**
+ * A rule's history (`viewer`), the editor's switches on it (rollback, enable, disable) and the
+ * operator's pause and resume.
+ */
 @ApiTags('rules')
 @Controller('v1/rules/:name')
 export class RuleHistoryController {
-  constructor(@Inject(RuleRegistry) private readonly registry: RuleRegistry) {}
+  constructor(
+    @Inject(RuleRegistry) private readonly registry: RuleRegistry,
+    @Inject(RuleViews) private readonly views: RuleViews,
+    @Inject(API_DEPS) private readonly deps: ApiDeps,
+    @Inject(Client) private readonly client: Client,
+  ) {}
 
   /** Every version of a rule, newest first; 404 for an unknown rule. */
   @Get('versions')
@@ -96,11 +120,11 @@ export class RuleHistoryController {
     errors: [400, 404, 415, 422],
   })
   @ApiBody({ type: RollbackBodySchema })
-  rollback(
+  async rollback(
     @Param('name') name: string,
     @Body() body: unknown,
     @CurrentPrincipal() principal: Principal,
-  ): Promise<RuleSummary> {
+  ): Promise<RuleView> {
     const reader = new BodyReader(body, ['version', 'message']);
     const version = reader.fields.version;
     if (typeof version !== 'number' || !Number.isInteger(version) || version < 1) {
@@ -108,15 +132,15 @@ export class RuleHistoryController {
     }
     const message = reader.optionalText('message', reader.fields.message);
     reader.done();
-    return this.registry.rollback(name, version as number, meta(principal, message));
+    return this.views.view(await this.registry.rollback(name, version as number, meta(principal, message)));
   }
 
   /** Switches the rule on (recorded in the audit). */
   @Post('enable')
   @HttpCode(200)
   @ApiRoute({ access: 'editor', summary: 'Switch the rule on', response: RuleSummarySchema, errors: [404] })
-  enable(@Param('name') name: string, @CurrentPrincipal() principal: Principal): Promise<RuleSummary> {
-    return this.registry.setEnabled(name, true, meta(principal));
+  async enable(@Param('name') name: string, @CurrentPrincipal() principal: Principal): Promise<RuleView> {
+    return this.views.view(await this.registry.setEnabled(name, true, meta(principal)));
   }
 
   /** Switches the rule off: no new runs start; runs in flight go on (recorded in the audit). */
@@ -128,8 +152,72 @@ export class RuleHistoryController {
     response: RuleSummarySchema,
     errors: [404],
   })
-  disable(@Param('name') name: string, @CurrentPrincipal() principal: Principal): Promise<RuleSummary> {
-    return this.registry.setEnabled(name, false, meta(principal));
+  async disable(@Param('name') name: string, @CurrentPrincipal() principal: Principal): Promise<RuleView> {
+    return this.views.view(await this.registry.setEnabled(name, false, meta(principal)));
+  }
+
+  /**
+   * `{message?}`: holds the rule's triggers instead of running them (each stored event gets the
+   * outcome `paused`) until it is resumed; runs in flight go on. Unlike disable, nothing is lost.
+   * An `every` rule's schedule is paused too (its ticks are skipped, not held). Audited.
+   */
+  @Post('pause')
+  @HttpCode(200)
+  @ApiRoute({
+    access: PERMISSIONS['rules.pause'],
+    summary: 'Pause the rule: triggers are held until it is resumed',
+    response: RuleSummarySchema,
+    errors: [400, 404, 415, 422],
+  })
+  @ApiBody({ type: PauseBodySchema, required: false })
+  async pause(
+    @Param('name') name: string,
+    @Body() body: unknown,
+    @CurrentPrincipal() principal: Principal,
+  ): Promise<RuleView> {
+    const reader = new BodyReader(body, ['message'], true);
+    const message = reader.optionalText('message', reader.fields.message);
+    reader.done();
+    return this.views.view(await this.registry.setPaused(name, true, meta(principal, message)));
+  }
+
+  /**
+   * `{drop?, message?}`: routes the held triggers in the order they were stored (or drops them
+   * with `drop: true`), then runs the rule's triggers again. Audited with the counts.
+   */
+  @Post('resume')
+  @HttpCode(200)
+  @ApiRoute({
+    access: PERMISSIONS['rules.pause'],
+    summary: 'Resume the rule: its held triggers are routed in order, or dropped',
+    response: ResumeResultSchema,
+    errors: [400, 404, 415, 422],
+  })
+  @ApiBody({ type: ResumeBodySchema, required: false })
+  async resume(
+    @Param('name') name: string,
+    @Body() body: unknown,
+    @CurrentPrincipal() principal: Principal,
+  ): Promise<ResumeResult> {
+    const reader = new BodyReader(body, ['drop', 'message'], true);
+    const drop = reader.fields.drop;
+    if (drop !== undefined && typeof drop !== 'boolean') {
+      reader.errors.push({ path: 'drop', message: 'expected true or false' });
+    }
+    const message = reader.optionalText('message', reader.fields.message);
+    reader.done();
+    const result = await resumeRule(
+      {
+        db: this.deps.db,
+        client: this.client,
+        taskQueue: this.deps.taskQueue,
+        replaceGraceMs: 10_000,
+        registry: this.registry,
+      },
+      name,
+      { drop: drop === true, meta: meta(principal, message) },
+    );
+    return { ...(await this.views.view(result.rule)), released: result.released, dropped: result.dropped };
   }
 }
 

@@ -1,12 +1,13 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, Post } from '@nestjs/common';
 import { RuleRegistry } from '../../engine/registry/registry';
-import type { RuleChange, RuleSummary } from '../../engine/registry/types';
+import type { RuleChange } from '../../engine/registry/types';
 import { diagnosticsToJson, validateRuleFiles, type DiagnosticJson } from '../../engine/rule-validation';
 import { ApiBody, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal } from '../auth/role.decorator';
 import type { Principal } from '../auth/roles';
 import { RuleDiagnosticsError } from '../common/problems';
 import { ApiRoute } from '../openapi/api-route.decorator';
+import { RuleViews, type RuleView } from './rule-views.service';
 import { readRuleFilesBody } from './rules.dto';
 import {
   DeployBodySchema,
@@ -18,7 +19,7 @@ import {
 } from './rules.schemas';
 
 /** A rule with the source of its current version. */
-export interface RuleDetail extends RuleSummary {
+export interface RuleDetail extends RuleView {
   readonly sourcePath: string;
   readonly source: string;
 }
@@ -35,17 +36,23 @@ export interface DeploymentResult {
 @ApiTags('rules')
 @Controller('v1')
 export class RulesController {
-  constructor(@Inject(RuleRegistry) private readonly registry: RuleRegistry) {}
+  constructor(
+    @Inject(RuleRegistry) private readonly registry: RuleRegistry,
+    @Inject(RuleViews) private readonly views: RuleViews,
+  ) {}
 
-  /** Every rule ever deployed (removed ones marked) with trigger, switches and current version. */
+  /**
+   * Every rule ever deployed (removed ones marked) with its trigger, state (enabled, disabled,
+   * paused), current version and when it last ran.
+   */
   @Get('rules')
   @ApiRoute({
     access: 'viewer',
     summary: 'Every rule ever deployed (removed ones marked)',
     response: RuleListSchema,
   })
-  async list(): Promise<{ rules: RuleSummary[] }> {
-    return { rules: await this.registry.list() };
+  async list(): Promise<{ rules: RuleView[] }> {
+    return { rules: await this.views.views(await this.registry.list()) };
   }
 
   /** Compiles the files as one rule set and reports diagnostics; nothing is stored. */
@@ -72,8 +79,11 @@ export class RulesController {
   })
   async get(@Param('name') name: string): Promise<RuleDetail> {
     const rule = await this.registry.get(name);
-    const version = await this.registry.version(name, rule.version);
-    return { ...rule, sourcePath: version.sourcePath, source: version.source };
+    const [version, view] = await Promise.all([
+      this.registry.version(name, rule.version),
+      this.views.view(rule),
+    ]);
+    return { ...view, sourcePath: version.sourcePath, source: version.source };
   }
 
   /** Deploys a rule set: 201 with the new versions, or 422 with diagnostics (nothing changed). */

@@ -1,7 +1,14 @@
 import { Module } from '@nestjs/common';
+import { RunsModule } from '../runs/runs.module';
 import { RuleHistoryController } from './rule-history.controller';
+import { RuleViews } from './rule-views.service';
 import { RulesController } from './rules.controller';
 
-/** Rules, their history and switches, and deployments of rule sets. */
-@Module({ controllers: [RulesController, RuleHistoryController], providers: [] })
+/** Rules, their history and switches (enable, disable, pause, resume, rollback), deployments. */
+@Module({
+  imports: [RunsModule],
+  controllers: [RulesController, RuleHistoryController],
+  providers: [RuleViews],
+  exports: [RuleViews],
+})
 export class RulesModule {}

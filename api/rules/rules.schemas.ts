@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { MAX_RULE_FILES } from './rules.dto';
 import { ANY_OBJECT, Nullable, Timestamp } from '../openapi/schema-helpers';
+import { SourceRefSchema } from '../openapi/source-ref.schema';
 
 /** One rule file. */
 export class RuleFileSchema {
@@ -24,16 +25,7 @@ export class DeployBodySchema extends ValidateRulesBodySchema {
 }
 
 /** A compiler diagnostic. */
-export class DiagnosticSchema {
-  @ApiProperty()
-  file!: string;
-
-  @ApiProperty({ type: 'integer' })
-  line!: number;
-
-  @ApiProperty({ type: 'integer' })
-  column!: number;
-
+export class DiagnosticSchema extends SourceRefSchema {
   @ApiProperty({ type: 'integer' })
   endLine!: number;
 
@@ -65,7 +57,18 @@ export class RuleChangeSchema {
   rule!: string;
 
   @ApiProperty({
-    enum: ['added', 'changed', 'unchanged', 'removed', 'restored', 'rolled_back', 'enabled', 'disabled'],
+    enum: [
+      'added',
+      'changed',
+      'unchanged',
+      'removed',
+      'restored',
+      'rolled_back',
+      'enabled',
+      'disabled',
+      'paused',
+      'resumed',
+    ],
   })
   change!: string;
 
@@ -99,14 +102,35 @@ export class RuleSummarySchema {
   @ApiProperty()
   hash!: string;
 
-  @ApiProperty({ ...ANY_OBJECT, description: 'The trigger’s IR (`{kind: event|schedule|manual, …}`).' })
+  @ApiProperty({
+    ...ANY_OBJECT,
+    description:
+      '`{kind: "on", event}`, `{kind: "every", every, intervalMs, cron, timezone}` or `{kind: "manual", inputs: [{name, type, optional}]}`.',
+  })
   trigger!: Record<string, unknown>;
+
+  @ApiProperty({
+    enum: ['enabled', 'disabled', 'paused'],
+    description: 'What happens to a trigger: it runs, it is dropped (disabled), it is held (paused).',
+  })
+  state!: string;
 
   @ApiProperty({ description: 'The operator’s switch.' })
   enabled!: boolean;
 
   @ApiProperty({ description: '`disabled` in the source: the rule does not run whatever the switch.' })
   disabledInSource!: boolean;
+
+  @ApiProperty({ type: String, format: 'date-time', nullable: true, description: 'When it was paused.' })
+  pausedAt!: string | null;
+
+  @ApiProperty({
+    type: String,
+    format: 'date-time',
+    nullable: true,
+    description: 'When its latest run started.',
+  })
+  lastRunAt!: string | null;
 
   @ApiProperty({ type: String, format: 'date-time', nullable: true })
   removedAt!: string | null;
@@ -197,4 +221,28 @@ export class RollbackBodySchema {
 
   @ApiPropertyOptional()
   message?: string;
+}
+
+/** `POST /v1/rules/{name}/pause`. */
+export class PauseBodySchema {
+  @ApiPropertyOptional({ description: 'Recorded in the audit.' })
+  message?: string;
+}
+
+/** `POST /v1/rules/{name}/resume`. */
+export class ResumeBodySchema {
+  @ApiPropertyOptional({ default: false, description: 'Drop the held triggers instead of routing them.' })
+  drop?: boolean;
+
+  @ApiPropertyOptional({ description: 'Recorded in the audit.' })
+  message?: string;
+}
+
+/** The rule after a resume, and what became of its held triggers. */
+export class ResumeResultSchema extends RuleSummarySchema {
+  @ApiProperty({ type: 'integer', description: 'Held triggers routed, in the order they were stored.' })
+  released!: number;
+
+  @ApiProperty({ type: 'integer', description: 'Held triggers dropped.' })
+  dropped!: number;
 }

@@ -12,6 +12,7 @@ import type {
   SourceRef,
   Waiting,
 } from '../../workflows/contract';
+import { timelineSteps, type RunStep } from './run-timeline';
 
 /** A run's status as the API names it. */
 export const RUN_STATUSES = ['running', 'completed', 'failed', 'stopped', 'cancelled', 'timed_out'] as const;
@@ -33,18 +34,27 @@ export interface RunSummary {
   readonly closedAt: string | null;
 }
 
-/** One step of a run's timeline. */
-export interface RunStep {
-  readonly at: string;
-  readonly kind: string;
-  /** `file:line` in the rule source, when the step has a place. */
+/** A run's error with its place in the rule source (`file`, `line`: null when unknown). */
+export interface RunErrorView extends RunError {
   readonly where: string | null;
-  readonly source: SourceRef | null;
-  readonly detail: string;
+  readonly file: string | null;
+  readonly line: number | null;
+}
+
+/** How a run is linked to the runs made from it and the run it was made from. */
+export interface RunLinks {
+  /** The run this one reruns. */
+  readonly rerunOf: string | null;
+  /** Reruns of this run, oldest first. */
+  readonly reruns: readonly string[];
+  /** The failed run this one retries (a reset of it). */
+  readonly retryOf: string | null;
+  /** The run that retries this failed one. */
+  readonly retriedAs: string | null;
 }
 
 /** A run in full. */
-export interface RunDetail extends RunSummary {
+export interface RunDetail extends RunSummary, RunLinks {
   readonly trigger: RunTrigger | null;
   /** The message of a `stop` (or of the completion). */
   readonly message: string | null;
@@ -52,7 +62,9 @@ export interface RunDetail extends RunSummary {
   readonly waiting: readonly Waiting[];
   readonly timeline: readonly RunStep[];
   readonly timelineDropped: number;
-  readonly error: (RunError & { readonly where: string | null }) | null;
+  readonly error: RunErrorView | null;
+  /** The run in Temporal's Web UI, when its address is known. */
+  readonly temporalUiUrl: string | null;
 }
 
 const TEMPORAL_STATUS: Readonly<Record<string, RunStatus>> = {
@@ -85,10 +97,18 @@ export function runSummary(info: WorkflowExecutionInfo, result: RunResult | unde
     rule: typeof memo.rule === 'string' ? memo.rule : rule,
     version: typeof memo.version === 'number' ? memo.version : null,
     status: status === 'completed' && result?.status === 'stopped' ? 'stopped' : status,
-    key,
+    // Reruns are runs of their own (not under the key's workflow id): their memo names the key.
+    key: typeof memo.key === 'string' ? memo.key : key,
     startedAt: info.startTime.toISOString(),
     closedAt: info.closeTime?.toISOString() ?? null,
   };
+}
+
+/** What a run's detail shows besides Temporal's view: links, the Web UI's address, the time. */
+export interface RunDetailExtras {
+  readonly links: RunLinks;
+  readonly temporalUiUrl: string | null;
+  readonly now: number;
 }
 
 /** A run in full: version, trigger and key from its input, the rest from its state. */
@@ -97,8 +117,10 @@ export function runDetail(
   input: RunInput | undefined,
   state: RunState | undefined,
   result: RunResult | undefined,
+  extras: RunDetailExtras,
 ): RunDetail {
   const summary = runSummary(info, result);
+  const error = state?.error;
   return {
     ...summary,
     rule: input?.rule.name ?? summary.rule,
@@ -108,17 +130,18 @@ export function runDetail(
     message: result?.message ?? null,
     step: state?.step ? { ...state.step, where: where(state.step.source) } : null,
     waiting: state?.waiting ?? [],
-    timeline: (state?.timeline ?? []).map((e) => ({
-      at: e.at,
-      kind: e.kind,
-      where: e.source ? where(e.source) : null,
-      source: e.source ?? null,
-      detail: e.detail,
-    })),
+    timeline: timelineSteps(state?.timeline ?? [], { closedAt: summary.closedAt, now: extras.now }),
     timelineDropped: state?.timelineDropped ?? 0,
-    error: state?.error
-      ? { ...state.error, where: state.error.source ? where(state.error.source) : null }
+    error: error
+      ? {
+          ...error,
+          where: error.source ? where(error.source) : null,
+          file: error.source?.file ?? null,
+          line: error.source?.line ?? null,
+        }
       : null,
+    ...extras.links,
+    temporalUiUrl: extras.temporalUiUrl,
   };
 }
 

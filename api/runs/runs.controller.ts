@@ -2,8 +2,8 @@ import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query } from '@ne
 import { Client } from '@temporalio/client';
 import { ActiveRuleCache } from '../../engine/registry/active-rules';
 import { startManualRun, type ManualRunRequest } from '../../engine/router/manual';
-import type { ApprovalDecision } from '../../workflows/contract';
 import { ApiBody, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { PERMISSIONS } from '../auth/permissions';
 import { CurrentPrincipal } from '../auth/role.decorator';
 import type { Principal } from '../auth/roles';
 import { BodyReader, asRecord } from '../common/body';
@@ -85,9 +85,10 @@ export class RunsController {
   }
 
   /**
-   * `?rule=&status=&key=&limit=&cursor=`: runs, newest first, a page at a time. Rule and key
-   * come from the workflow id (`opsflow/RULE/key/KEY`), the version from the run's memo; `key`
-   * needs `rule`. `nextCursor` (opaque, tied to the filters) is null on the last page.
+   * `?rule=&status=&key=&since=&until=&limit=&cursor=`: runs, newest first, a page at a time.
+   * Rule and key come from the workflow id (`opsflow/RULE/key/KEY`), the version from the run's
+   * memo; `key` needs `rule`; `since`/`until` bound the start time. `nextCursor` (opaque, tied to
+   * the filters) is null on the last page.
    */
   @Get('runs')
   @ApiRoute({
@@ -99,6 +100,18 @@ export class RunsController {
   @ApiQuery({ name: 'rule', required: false, type: String })
   @ApiQuery({ name: 'status', required: false, enum: RUN_STATUSES })
   @ApiQuery({ name: 'key', required: false, type: String, description: 'Needs `rule`.' })
+  @ApiQuery({
+    name: 'since',
+    required: false,
+    schema: { type: 'string', format: 'date-time' },
+    description: 'Runs started at or after this time.',
+  })
+  @ApiQuery({
+    name: 'until',
+    required: false,
+    schema: { type: 'string', format: 'date-time' },
+    description: 'Runs started at or before this time.',
+  })
   @ApiQuery({
     name: 'limit',
     required: false,
@@ -121,14 +134,20 @@ export class RunsController {
     return this.runs.find(runId);
   }
 
-  /** `{approved, by?, comment?}` for the approval the run waits for; 409 when it waits for none. */
+  /**
+   * `{approved, comment?}` for the approval the run waits for; 409 when it waits for none, 403
+   * when it is for a group the caller's key is not in. The decision records the caller (a `by`
+   * in the body is accepted for older clients and ignored).
+   */
   @Post('runs/:runId/approve')
   @HttpCode(200)
   @ApiRoute({
-    access: 'operator',
+    access: PERMISSIONS['runs.approve'],
     summary: 'Decide the approval the run waits for',
+    description:
+      'The decision is recorded as the caller’s. An `approve … by "GROUP"` may be decided only by a key in GROUP (or admin): others get 403 `not-in-group`.',
     response: RunSummarySchema,
-    errors: [400, 404, 409, 415, 422],
+    errors: [400, 403, 404, 409, 415, 422],
   })
   @ApiBody({ type: ApproveBodySchema })
   approve(
@@ -140,15 +159,14 @@ export class RunsController {
     const approved = reader.fields.approved;
     if (typeof approved !== 'boolean')
       reader.errors.push({ path: 'approved', message: 'required: true or false' });
-    const by = reader.optionalText('by', reader.fields.by, 200);
+    reader.optionalText('by', reader.fields.by, 200);
     const comment = reader.optionalText('comment', reader.fields.comment);
     reader.done();
-    const decision: ApprovalDecision = {
-      approved: approved === true,
-      by: by ?? principal.name,
-      ...(comment !== undefined ? { comment } : {}),
-    };
-    return this.runs.approve(runId, decision, principal);
+    return this.runs.approve(
+      runId,
+      { approved: approved === true, ...(comment !== undefined ? { comment } : {}) },
+      principal,
+    );
   }
 
   /** Cancels a running run (its compensation runs): 202; 409 when it has ended. */

@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ANY_OBJECT, Nullable, OptionalObject, Timestamp } from '../openapi/schema-helpers';
+import { SourceRefSchema } from '../openapi/source-ref.schema';
 import { RUN_STATUSES } from './run-views';
 
 /** The event of a manual run of an event rule. */
@@ -73,20 +74,56 @@ export class RunListSchema {
 
 /** One step of a run's timeline. */
 export class RunStepSchema {
-  @Timestamp()
+  @ApiProperty({
+    description:
+      '`call`, `sleep`, `wait`, `approve`, `log`, `set`, `emit`, `branch`, `stop`, `fail`, `error`, `started`, `completed`, `cancelled`, `compensate`, …',
+  })
+  kind!: string;
+
+  @ApiProperty({ enum: ['running', 'done', 'failed', 'timed_out', 'cancelled'] })
+  status!: string;
+
+  @Timestamp('Same as `startedAt`.')
   at!: string;
 
-  @ApiProperty()
-  kind!: string;
+  @Timestamp()
+  startedAt!: string;
+
+  @ApiProperty({ type: String, format: 'date-time', nullable: true, description: 'Null while it goes on.' })
+  endedAt!: string | null;
 
   @Nullable('string', '`file:line` in the rule source.')
   where!: string | null;
 
-  @Nullable('object', '`{file, line, column}`.')
-  source!: Record<string, unknown> | null;
+  @ApiProperty({ type: SourceRefSchema, nullable: true })
+  source!: SourceRefSchema | null;
+
+  @ApiProperty({ description: 'The action and its result, the event that came, the decision, …' })
+  detail!: string;
+}
+
+/** A run's error. */
+export class RunErrorSchema {
+  @ApiProperty({ description: '`RuleFailed`, `ActionFailed`, `ExpressionError`, `RuleTimedOut`, …' })
+  type!: string;
 
   @ApiProperty()
-  detail!: string;
+  message!: string;
+
+  @ApiProperty()
+  rule!: string;
+
+  @ApiPropertyOptional({ type: SourceRefSchema })
+  source?: SourceRefSchema;
+
+  @Nullable('string', '`file:line`.')
+  where!: string | null;
+
+  @Nullable('string')
+  file!: string | null;
+
+  @Nullable('integer')
+  line!: number | null;
 }
 
 /** A run in full. */
@@ -113,8 +150,23 @@ export class RunDetailSchema extends RunSummarySchema {
   @ApiProperty({ type: 'integer', description: 'Steps left out of a long timeline.' })
   timelineDropped!: number;
 
-  @Nullable('object', '`{type, message, rule, source?, where}`.')
-  error!: Record<string, unknown> | null;
+  @ApiProperty({ type: RunErrorSchema, nullable: true })
+  error!: RunErrorSchema | null;
+
+  @Nullable('string', 'The run this one reruns.')
+  rerunOf!: string | null;
+
+  @ApiProperty({ type: [String], description: 'Reruns of this run, oldest first.' })
+  reruns!: string[];
+
+  @Nullable('string', 'The failed run this one retries (a Temporal reset of it).')
+  retryOf!: string | null;
+
+  @Nullable('string', 'The run that retries this failed one.')
+  retriedAs!: string | null;
+
+  @Nullable('string', 'The run in Temporal’s Web UI.')
+  temporalUiUrl!: string | null;
 }
 
 /** `POST /v1/runs/{runId}/approve`. */
@@ -122,7 +174,10 @@ export class ApproveBodySchema {
   @ApiProperty()
   approved!: boolean;
 
-  @ApiPropertyOptional({ description: 'Default: the caller (`key:<name>`).' })
+  @ApiPropertyOptional({
+    deprecated: true,
+    description: 'Ignored: the decision records the caller (`admin` or `key:<name>`).',
+  })
   by?: string;
 
   @ApiPropertyOptional()

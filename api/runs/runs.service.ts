@@ -1,39 +1,23 @@
 import { Inject, Injectable } from '@nestjs/common';
 import {
-  Client,
   WorkflowNotFoundError,
   WorkflowUpdateFailedError,
   type WorkflowExecutionInfo,
-  type WorkflowHandle,
 } from '@temporalio/client';
-import { executionInfoFromRaw } from '@temporalio/client/lib/helpers';
-import { ruleWorkflowId } from '../../engine/router/workflow-ids';
-import {
-  INTERPRETER_WORKFLOW_TYPE,
-  approveUpdate,
-  stateQuery,
-  type ApprovalDecision,
-  type RunInput,
-  type RunResult,
-  type RunState,
-} from '../../workflows/contract';
+import { closeOldestApproval } from '../../engine/approvals/inbox';
+import { RERUN_OF_MEMO } from '../../engine/recovery/rerun';
+import { approveUpdate, stateQuery, type ApprovalDecision, type RunState } from '../../workflows/contract';
 import { AuditLog } from '../audit/audit-log.service';
 import type { Principal } from '../auth/roles';
-import { InvalidBodyError, NotFoundProblem, ProblemError } from '../common/problems';
-import {
-  RUN_STATUSES,
-  runDetail,
-  runSummary,
-  type RunDetail,
-  type RunStatus,
-  type RunSummary,
-} from './run-views';
+import { decodeCursor, encodeCursor } from '../common/cursor';
+import { InvalidBodyError, ProblemError, type FieldError } from '../common/problems';
+import { API_DEPS, type ApiDeps } from '../tokens';
+import { RunLookup } from './run-lookup.service';
+import { readRunFilter, visibilityQuery, type RunFilterInput } from './run-query';
+import { runDetail, runSummary, type RunDetail, type RunLinks, type RunSummary } from './run-views';
 
 /** The filters and page of `GET /v1/runs`. */
-export interface RunListQuery {
-  readonly rule?: string;
-  readonly status?: string;
-  readonly key?: string;
+export interface RunListQuery extends RunFilterInput {
   readonly limit?: string;
   readonly cursor?: string;
 }
@@ -41,20 +25,17 @@ export interface RunListQuery {
 /** Runs listed at most per page. */
 export const MAX_RUN_PAGE = 100;
 
-interface CursorContent {
-  readonly q: string;
-  readonly t: string;
-}
-
 /**
  * Runs of the interpreter workflow, read from Temporal: the list from its visibility store,
- * one run from `describe`, its start event (the `RunInput`) and `stateQuery`.
+ * one run from `describe`, its start event (the `RunInput`) and `stateQuery`; the links between
+ * runs from `run_links`.
  */
 @Injectable()
 export class RunsService {
   constructor(
-    @Inject(Client) private readonly client: Client,
+    @Inject(RunLookup) private readonly lookup: RunLookup,
     @Inject(AuditLog) private readonly auditLog: AuditLog,
+    @Inject(API_DEPS) private readonly deps: ApiDeps,
   ) {}
 
   /**
@@ -64,67 +45,82 @@ export class RunsService {
    */
   async list(params: RunListQuery): Promise<{ runs: RunSummary[]; nextCursor: string | null }> {
     const { query, limit, status, token } = readListQuery(params);
-    const client = this.client;
-    const page = await client.workflowService
-      .listWorkflowExecutions({
-        namespace: client.options.namespace,
-        pageSize: limit,
-        query,
-        ...(token ? { nextPageToken: token } : {}),
-      })
-      .catch((err: unknown) => {
-        if (token) throw new InvalidBodyError([{ path: 'cursor', message: 'not a cursor of this listing' }]);
-        throw err;
-      });
-    const runs: RunSummary[] = [];
-    for (const raw of page.executions) {
-      const info = await executionInfoFromRaw(
-        raw,
-        client.options.loadedDataConverter,
-        raw,
-        client.options.namespace,
-      );
-      const summary = runSummary(info, await this.resultOf(info));
-      if (status === undefined || summary.status === status) runs.push(summary);
-    }
-    const next = page.nextPageToken && page.nextPageToken.length > 0 ? page.nextPageToken : undefined;
+    const page = await this.lookup.page(query, limit, token).catch((err: unknown) => {
+      if (token) throw new InvalidBodyError([{ path: 'cursor', message: 'not a cursor of this listing' }]);
+      throw err;
+    });
+    const runs = (await this.lookup.summaries(page.infos)).filter(
+      (s) => status === undefined || s.status === status,
+    );
     return {
       runs,
-      nextCursor: next ? encodeCursor({ q: query, t: Buffer.from(next).toString('base64') }) : null,
+      nextCursor: page.next ? encodeCursor({ q: query, t: Buffer.from(page.next).toString('base64') }) : null,
     };
   }
 
   /** One run in full; `NotFoundProblem` for an unknown run id. */
   async find(runId: string): Promise<RunDetail> {
-    const info = await this.resolve(runId);
-    const handle = this.handle(info);
-    const [input, state, result] = await Promise.all([
-      this.startInput(info),
+    const info = await this.lookup.resolve(runId);
+    const handle = this.lookup.handle(info);
+    const [input, state, result, links] = await Promise.all([
+      this.lookup.inputOf(info),
       handle.query(stateQuery).catch((): RunState | undefined => undefined),
-      this.resultOf(info),
+      this.lookup.resultOf(info),
+      this.links(info),
     ]);
-    return runDetail(info, input, state, result);
+    return runDetail(info, input, state, result, {
+      links,
+      temporalUiUrl: this.temporalUiUrl(info),
+      now: Date.now(),
+    });
   }
 
   /**
    * Gives the decision for the approval the run waits for (through `approveUpdate`); 409 when it
-   * is not waiting for one. Recorded in the audit.
+   * is not waiting for one, 403 when the approval is for a group (`approve … by "GROUP"`) the
+   * caller's key is not in (admin may always decide). The decision records the caller. Audited.
    */
-  async approve(runId: string, decision: ApprovalDecision, principal: Principal): Promise<RunSummary> {
-    const info = await this.resolve(runId);
+  async approve(
+    runId: string,
+    decision: Omit<ApprovalDecision, 'by'>,
+    principal: Principal,
+  ): Promise<RunSummary> {
+    const info = await this.lookup.resolve(runId);
     const notWaiting = (why: string) =>
       new ProblemError(409, 'not-waiting-for-approval', 'The run is not waiting for an approval', why);
     if (info.status.name !== 'RUNNING') throw notWaiting(`run ${runId} has ended`);
+    const handle = this.lookup.handle(info);
+    // The decision goes to the oldest approval waiting: that is the one whose group counts.
+    const state = await handle.query(stateQuery).catch((): RunState | undefined => undefined);
+    const waiting = state?.waiting.find((w) => w.kind === 'approval');
+    if (state && !waiting) throw notWaiting(`run ${runId} is not waiting for an approval`);
+    const group = waiting?.kind === 'approval' ? waiting.role : undefined;
+    if (group !== undefined && !maySettle(principal, group)) {
+      throw new ProblemError(
+        403,
+        'not-in-group',
+        'Forbidden',
+        `this approval is for the group ${group}; the key ${principal.name} is not in it (only its keys or admin may decide)`,
+      );
+    }
+    const given: ApprovalDecision = { ...decision, by: principal.name };
     try {
-      await this.handle(info).executeUpdate(approveUpdate, { args: [decision] });
+      await handle.executeUpdate(approveUpdate, { args: [given] });
     } catch (err) {
       if (err instanceof WorkflowUpdateFailedError || err instanceof WorkflowNotFoundError) {
         throw notWaiting(`run ${runId} is not waiting for an approval`);
       }
       throw err;
     }
+    await closeOldestApproval(
+      this.deps.db,
+      info.runId,
+      decision.approved ? 'approved' : 'rejected',
+      principal.name,
+    );
     await this.audit(principal, decision.approved ? 'approved' : 'rejected', info, {
-      by: decision.by ?? null,
+      by: principal.name,
+      group: group ?? null,
       comment: decision.comment ?? null,
     });
     return runSummary(info, undefined);
@@ -132,47 +128,46 @@ export class RunsService {
 
   /** Asks the run to cancel (its compensation runs); 409 when it has ended. Recorded in the audit. */
   async cancel(runId: string, principal: Principal): Promise<RunSummary> {
-    const info = await this.resolve(runId);
+    const info = await this.lookup.resolve(runId);
     if (info.status.name !== 'RUNNING') {
       throw new ProblemError(409, 'run-ended', 'The run has ended', `run ${runId} is no longer running`);
     }
-    await this.handle(info).cancel();
+    await this.lookup.handle(info).cancel();
     await this.audit(principal, 'cancelled', info, {});
     return runSummary(info, undefined);
   }
 
-  /** The execution with this run id, found through visibility (`RunId = '...'`). */
-  private async resolve(runId: string): Promise<WorkflowExecutionInfo> {
-    if (/^[0-9a-fA-F-]{36}$/.test(runId)) {
-      const query = `WorkflowType = '${INTERPRETER_WORKFLOW_TYPE}' AND RunId = '${runId}'`;
-      for await (const info of this.client.workflow.list({ query, pageSize: 1 })) return info;
-    }
-    throw new NotFoundProblem(`no run with id ${runId}`);
+  /** The runs made from this one and the one it was made from. */
+  private async links(info: WorkflowExecutionInfo): Promise<RunLinks> {
+    const [rows, described] = await Promise.all([
+      this.deps.db.query<{ run_id: string; kind: string; source_run_id: string }>(
+        `SELECT run_id, kind, source_run_id FROM run_links WHERE source_run_id = $1 OR run_id = $1
+          ORDER BY created_at, run_id`,
+        [info.runId],
+      ),
+      // Temporal records a reset on the run it reset, also one made outside opsflow.
+      this.lookup
+        .handle(info)
+        .describe()
+        .then((d) => d.raw.workflowExtendedInfo?.resetRunId ?? null)
+        .catch(() => null),
+    ]);
+    const from = rows.rows.filter((r) => r.source_run_id === info.runId);
+    const to = rows.rows.find((r) => r.run_id === info.runId);
+    const memoRerunOf = info.memo?.[RERUN_OF_MEMO];
+    return {
+      rerunOf: to?.kind === 'rerun' ? to.source_run_id : typeof memoRerunOf === 'string' ? memoRerunOf : null,
+      reruns: from.filter((r) => r.kind === 'rerun').map((r) => r.run_id),
+      retryOf: to?.kind === 'retry' ? to.source_run_id : null,
+      retriedAs: described || (from.find((r) => r.kind === 'retry')?.run_id ?? null),
+    };
   }
 
-  private handle(info: WorkflowExecutionInfo): WorkflowHandle {
-    return this.client.workflow.getHandle(info.workflowId, info.runId, { followRuns: false });
-  }
-
-  /** The result of a completed run (to tell `stopped` from `completed`), else undefined. */
-  private async resultOf(info: WorkflowExecutionInfo): Promise<RunResult | undefined> {
-    if (info.status.name !== 'COMPLETED') return undefined;
-    return (await this.handle(info).result()) as RunResult;
-  }
-
-  /** The run's input, from the first event of its history. */
-  private async startInput(info: WorkflowExecutionInfo): Promise<RunInput | undefined> {
-    const client = this.client;
-    const history = await client.workflowService.getWorkflowExecutionHistory({
-      namespace: client.options.namespace,
-      execution: { workflowId: info.workflowId, runId: info.runId },
-      maximumPageSize: 1,
-    });
-    const payload =
-      history.history?.events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads?.[0];
-    return payload
-      ? client.options.loadedDataConverter.payloadConverter.fromPayload<RunInput>(payload)
-      : undefined;
+  private temporalUiUrl(info: WorkflowExecutionInfo): string | null {
+    const base = this.deps.config.temporalUiUrl;
+    if (!base) return null;
+    const namespace = encodeURIComponent(this.lookup.client.options.namespace);
+    return `${base}/namespaces/${namespace}/workflows/${encodeURIComponent(info.workflowId)}/${info.runId}/history`;
   }
 
   private async audit(
@@ -191,72 +186,33 @@ export class RunsService {
   }
 }
 
+/** Whether `principal` may decide an approval for `group`: admin, or a key in the group. */
+export function maySettle(principal: Principal, group: string | undefined | null): boolean {
+  return (
+    group === undefined || group === null || principal.role === 'admin' || principal.groups.includes(group)
+  );
+}
+
 function readListQuery(params: RunListQuery): {
   query: string;
   limit: number;
-  status: RunStatus | undefined;
+  status: RunSummary['status'] | undefined;
   token: Uint8Array | undefined;
 } {
-  const errors: { path: string; message: string }[] = [];
+  const errors: FieldError[] = [];
   const limit = params.limit === undefined ? 20 : Number(params.limit);
   if (!Number.isInteger(limit) || limit < 1 || limit > MAX_RUN_PAGE) {
     errors.push({ path: 'limit', message: `expected a whole number from 1 to ${MAX_RUN_PAGE}` });
   }
-  const status = RUN_STATUSES.find((s) => s === params.status);
-  if (params.status !== undefined && status === undefined) {
-    errors.push({ path: 'status', message: `expected one of ${RUN_STATUSES.join(', ')}` });
-  }
-  if (params.key !== undefined && params.rule === undefined) {
-    errors.push({ path: 'key', message: 'a key names runs of one rule: give rule as well' });
-  }
-  const parts = [`WorkflowType = '${INTERPRETER_WORKFLOW_TYPE}'`, `ExecutionStatus != 'ContinuedAsNew'`];
-  if (params.rule !== undefined) {
-    const id = quote(ruleWorkflowId(params.rule, undefined));
-    parts.push(`(WorkflowId = ${id} OR WorkflowId STARTS_WITH ${quote(`opsflow/${params.rule}/`)})`);
-  }
-  if (params.rule !== undefined && params.key !== undefined) {
-    const id = ruleWorkflowId(params.rule, params.key);
-    parts.push(`(WorkflowId = ${quote(id)} OR WorkflowId STARTS_WITH ${quote(`${id}/event/`)})`);
-  }
-  const statusQuery = status === undefined ? undefined : STATUS_QUERIES[status];
-  if (statusQuery) parts.push(statusQuery);
-  const query = parts.join(' AND ');
+  const filter = readRunFilter(params, errors);
+  const query = visibilityQuery(filter);
   let token: Uint8Array | undefined;
   if (params.cursor !== undefined) {
     const cursor = decodeCursor(params.cursor);
-    if (!cursor || cursor.q !== query) {
+    if (!cursor || cursor.q !== query || typeof cursor.t !== 'string') {
       errors.push({ path: 'cursor', message: 'not a cursor of this listing (same filters needed)' });
     } else token = Buffer.from(cursor.t, 'base64');
   }
   if (errors.length > 0) throw new InvalidBodyError(errors);
-  return { query, limit, status, token };
-}
-
-const STATUS_QUERIES: Readonly<Record<RunStatus, string>> = {
-  running: `ExecutionStatus = 'Running'`,
-  completed: `ExecutionStatus = 'Completed'`,
-  stopped: `ExecutionStatus = 'Completed'`,
-  failed: `ExecutionStatus = 'Failed'`,
-  cancelled: `(ExecutionStatus = 'Canceled' OR ExecutionStatus = 'Terminated')`,
-  timed_out: `ExecutionStatus = 'TimedOut'`,
-};
-
-function quote(text: string): string {
-  return `'${text.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
-}
-
-function encodeCursor(content: CursorContent): string {
-  return Buffer.from(JSON.stringify(content), 'utf8').toString('base64url');
-}
-
-function decodeCursor(cursor: string): CursorContent | undefined {
-  try {
-    const value: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    const record = value as Partial<CursorContent> | null;
-    return typeof record?.q === 'string' && typeof record.t === 'string'
-      ? { q: record.q, t: record.t }
-      : undefined;
-  } catch {
-    return undefined;
-  }
+  return { query, limit, status: filter.status, token };
 }

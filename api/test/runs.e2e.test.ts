@@ -183,8 +183,12 @@ describe('API runs, rule history, schedules and audit', () => {
     expect(timeline).toEqual(
       expect.arrayContaining([
         expect.objectContaining({
-          kind: 'approval_requested',
+          kind: 'approve',
+          status: 'running',
+          startedAt: expect.any(String),
+          endedAt: null,
           where: expect.stringMatching(/^ops\.rule:\d+$/),
+          source: { file: 'ops.rule', line: expect.any(Number), column: expect.any(Number) },
         }),
       ]),
     );

@@ -44,7 +44,12 @@ export async function resumeRule(
 ): Promise<{ rule: RuleSummary } & ReleaseResult> {
   const summary = await deps.registry.get(name);
   const first = await releaseHeld(deps, name, options.drop, options.meta.author);
-  const rule = await deps.registry.setPaused(name, false, options.meta);
+  const counts = `${first.released} held trigger(s) routed, ${first.dropped} dropped`;
+  const given = options.meta.message;
+  const rule = await deps.registry.setPaused(name, false, {
+    author: options.meta.author,
+    message: given ? `${given} (${counts})` : counts,
+  });
   // Held by a router that still saw the rule paused while it was being marked resumed.
   const late =
     summary.state === 'paused' ? await releaseHeld(deps, name, options.drop, options.meta.author) : none;

@@ -38,6 +38,13 @@ export const SCHEDULE_RULE_MEMO = 'opsflowRule';
 export const DISABLED_NOTE = 'opsflow: the rule is disabled';
 /** The note a sync leaves when it unpauses a schedule because its rule was enabled again. */
 export const ENABLED_NOTE = 'opsflow: the rule is enabled';
+/** The note a sync leaves on the schedule of a paused rule (its ticks are skipped meanwhile). */
+export const PAUSED_NOTE = 'opsflow: the rule is paused';
+
+/** Whether a schedule's pause is one a sync made (and undoes), not an operator's. */
+export function pausedBySync(note: string | undefined): boolean {
+  return note === DISABLED_NOTE || note === PAUSED_NOTE;
+}
 
 /** The schedule trigger of the IR, narrowed. */
 export type ScheduleTriggerIR = Extract<TriggerIR, { kind: 'schedule' }>;
@@ -71,8 +78,10 @@ export interface DesiredSchedule {
   readonly rule: string;
   readonly version: number;
   readonly scheduleId: string;
-  /** Paused because the rule is disabled (by the operator or in its source). */
+  /** Paused because the rule is disabled (by the operator or in its source) or paused. */
   readonly paused: boolean;
+  /** The note of that pause. */
+  readonly note: string;
   /** sha256 over everything but the paused state: a different hash means "update". */
   readonly hash: string;
   /** The options to create it with (`state` included). */
@@ -103,12 +112,14 @@ export function desiredSchedule(rule: ActiveRule, taskQueue: string): DesiredSch
       }),
     )
     .digest('hex');
-  const paused = !rule.enabled;
+  const paused = !rule.enabled || rule.paused;
+  const note = !rule.enabled ? DISABLED_NOTE : PAUSED_NOTE;
   return {
     rule: rule.name,
     version: rule.version,
     scheduleId: id,
     paused,
+    note,
     hash,
     options: {
       scheduleId: id,
@@ -123,7 +134,7 @@ export function desiredSchedule(rule: ActiveRule, taskQueue: string): DesiredSch
       },
       policies: { overlap: SCHEDULE_OVERLAP, catchupWindow: SCHEDULE_CATCHUP_WINDOW_MS },
       memo: { [SCHEDULE_RULE_MEMO]: rule.name },
-      state: paused ? { paused: true, note: DISABLED_NOTE } : { paused: false },
+      state: paused ? { paused: true, note } : { paused: false },
     },
   };
 }

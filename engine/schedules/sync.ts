@@ -16,8 +16,8 @@ import {
 import type { Sql } from '../db/sql';
 import { activeRules } from '../registry/active-rules';
 import {
-  DISABLED_NOTE,
   ENABLED_NOTE,
+  pausedBySync,
   SCHEDULE_HASH_MEMO,
   desiredSchedule,
   ruleOfScheduleId,
@@ -107,9 +107,9 @@ async function ensureSchedule(client: Client, schedule: DesiredSchedule, report:
   }
 
   // Paused by an operator (any note but ours): a sync keeps it paused while the rule is enabled.
-  const pausedByOperator = current.state.paused && current.state.note !== DISABLED_NOTE;
+  const pausedByOperator = current.state.paused && !pausedBySync(current.state.note);
   const paused = schedule.paused || pausedByOperator;
-  const note = schedule.paused ? DISABLED_NOTE : pausedByOperator ? current.state.note : ENABLED_NOTE;
+  const note = schedule.paused ? schedule.note : pausedByOperator ? current.state.note : ENABLED_NOTE;
 
   if (current.action.memo?.[SCHEDULE_HASH_MEMO] !== schedule.hash) {
     const { action, spec, policies } = schedule.options;
@@ -119,10 +119,10 @@ async function ensureSchedule(client: Client, schedule: DesiredSchedule, report:
     if (paused !== current.state.paused) (paused ? report.paused : report.unpaused).push(schedule.rule);
     return;
   }
-  if (paused === current.state.paused) {
+  if (paused === current.state.paused && (!schedule.paused || current.state.note === schedule.note)) {
     report.unchanged.push(schedule.rule);
   } else if (paused) {
-    await handle.pause(DISABLED_NOTE);
+    await handle.pause(note);
     report.paused.push(schedule.rule);
   } else {
     await handle.unpause(ENABLED_NOTE);
