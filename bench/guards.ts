@@ -47,7 +47,13 @@ function compileGuards(): { guards: Map<string, ExprIR[]>; index: RuleIndex } {
     index.set(rule.trigger.event, list);
   }
   // The router's own index: what it builds from the active rules after each deploy.
-  const active = compiled.rules.map((ir) => ({ name: ir.name, version: 1, enabled: true, paused: false, ir }));
+  const active = compiled.rules.map((ir) => ({
+    name: ir.name,
+    version: 1,
+    enabled: true,
+    paused: false,
+    ir,
+  }));
   return { guards: index, index: indexRules(active) };
 }
 
