@@ -24,7 +24,7 @@ import {
 } from './operations';
 import { eventually } from '../router/testing/engine-harness';
 import { ScheduleSyncer, schedulesPart } from './schedule-part';
-import { DISABLED_NOTE, SCHEDULE_CATCHUP_WINDOW_MS, scheduleId } from './schedule-spec';
+import { DISABLED_NOTE, PAUSED_NOTE, SCHEDULE_CATCHUP_WINDOW_MS, scheduleId } from './schedule-spec';
 import { syncSchedules, type SyncReport } from './sync';
 
 // Real PostgreSQL, real Temporal dev server, the real interpreter; only actions are fakes.
@@ -178,6 +178,17 @@ describe('schedules', () => {
     await deploy({ 'catalog.rule': CATALOG, 'hourly.rule': hourly('v3') });
     expect(await sync()).toMatchObject({ updated: ['hourly'], paused: ['hourly'] });
     expect((await describe_('hourly')).state.paused).toBe(true);
+  }, 60_000);
+
+  it('pauses the schedule of a paused rule and unpauses it on resume', async () => {
+    await deploy({ 'catalog.rule': CATALOG, 'hourly.rule': hourly('paused') });
+    await sync();
+    await registry.setPaused('hourly', true, meta);
+    expect(await sync()).toMatchObject({ paused: ['hourly'] });
+    expect((await describe_('hourly')).state).toEqual({ paused: true, note: PAUSED_NOTE });
+    await registry.setPaused('hourly', false, meta);
+    expect(await sync()).toMatchObject({ unpaused: ['hourly'] });
+    expect((await describe_('hourly')).state.paused).toBe(false);
   }, 60_000);
 
   it('deletes the schedule of a removed rule and of a rule that is no longer scheduled', async () => {

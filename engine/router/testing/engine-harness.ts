@@ -6,6 +6,7 @@
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { createActivities } from '../../../activities/index';
+import { createApprovalActivities } from '../../approvals/inbox';
 import type { RunActionInput } from '../../../activities/types';
 import { freshDatabase, type FreshDatabase } from '../../db/testing/fresh-database';
 import { createEmitEvent } from '../../ingest/emit';
@@ -68,6 +69,7 @@ export async function startEngineHarness(): Promise<EngineHarness> {
         },
         emit: real.emit,
         ...createSubscriptionActivities({ db, client }),
+        ...createApprovalActivities(db),
       },
       maxConcurrentWorkflowTaskExecutions: 50,
     });
