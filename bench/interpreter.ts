@@ -92,6 +92,8 @@ export async function benchInterpreter(): Promise<BenchmarkReport> {
       emit: async () => ({ eventId: 'unused' }),
       subscribe: async () => undefined,
       unsubscribe: async () => undefined,
+      approvalOpened: async () => undefined,
+      approvalClosed: async () => undefined,
     },
     maxConcurrentWorkflowTaskExecutions: 40,
     maxConcurrentActivityTaskExecutions: 100,

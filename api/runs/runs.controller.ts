@@ -147,7 +147,7 @@ export class RunsController {
     description:
       'The decision is recorded as the caller’s. An `approve … by "GROUP"` may be decided only by a key in GROUP (or admin): others get 403 `not-in-group`.',
     response: RunSummarySchema,
-    errors: [400, 403, 404, 409, 415, 422],
+    errors: [400, 403, 404, 409, 415, 422, 503],
   })
   @ApiBody({ type: ApproveBodySchema })
   approve(

@@ -90,11 +90,19 @@ export class RunsService {
       new ProblemError(409, 'not-waiting-for-approval', 'The run is not waiting for an approval', why);
     if (info.status.name !== 'RUNNING') throw notWaiting(`run ${runId} has ended`);
     const handle = this.lookup.handle(info);
-    // The decision goes to the oldest approval waiting: that is the one whose group counts.
-    const state = await handle.query(stateQuery).catch((): RunState | undefined => undefined);
-    const waiting = state?.waiting.find((w) => w.kind === 'approval');
-    if (state && !waiting) throw notWaiting(`run ${runId} is not waiting for an approval`);
-    const group = waiting?.kind === 'approval' ? waiting.role : undefined;
+    // The decision goes to the oldest approval waiting: that is the one whose group counts. Without
+    // the run's state there is no knowing who may decide, so nobody may (fail closed).
+    const state = await handle.query(stateQuery).catch((err: unknown) => {
+      throw new ProblemError(
+        503,
+        'run-not-answering',
+        'Service unavailable',
+        `run ${runId} does not answer (is a worker running?): ${err instanceof Error ? err.message : String(err)}`,
+      );
+    });
+    const waiting = state.waiting.find((w) => w.kind === 'approval');
+    if (!waiting) throw notWaiting(`run ${runId} is not waiting for an approval`);
+    const group = waiting.kind === 'approval' ? waiting.role : undefined;
     if (group !== undefined && !maySettle(principal, group)) {
       throw new ProblemError(
         403,
