@@ -6,13 +6,16 @@
  * the failed action is scheduled again, under the same idempotency key.
  *
  * The old run stays `failed`; Temporal records the new run on it (`resetRunId`), which is how a
- * retry is found again: retrying the same run twice answers the first retry.
+ * retry is found again: retrying the same run twice answers the first retry. A `wait for` that was
+ * going on when the run failed (in a `parallel` branch) lost its subscription as the run ended;
+ * the new run waits there again without subscribing again, so its subscription is made anew.
  */
 import { createHash } from 'node:crypto';
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { Sql } from '../db/sql';
 import { RecoveryRefusedError } from '../errors';
-import { firstFailedActivity, type Execution } from './run-history';
+import { createSubscriptionActivities } from '../router/subscriptions';
+import { failurePoint, type Execution } from './run-history';
 
 /** A retry: the new run of the workflow id, continuing from before the failed action. */
 export interface RetryStarted {
@@ -52,8 +55,8 @@ export async function retryFailedRun(
       `run ${execution.runId} did not fail (it is ${old.status.name.toLowerCase()}): only a failed run can be retried`,
     );
   }
-  const failed = await firstFailedActivity(client, execution);
-  if (!failed) {
+  const point = await failurePoint(client, execution);
+  if (!point) {
     throw new RecoveryRefusedError(
       'not-retryable',
       `run ${execution.runId} failed in the rule itself (fail, an expression or its timeout), not in an action: ` +
@@ -71,10 +74,14 @@ export async function retryFailedRun(
     namespace: client.options.namespace,
     workflowExecution: execution,
     reason: `opsflow: retry from the failed step, by ${options.by}`,
-    workflowTaskFinishEventId: failed.resetEventId,
+    workflowTaskFinishEventId: point.failed.resetEventId,
     // The same request for the same run: a request repeated after a lost answer resets once.
     requestId: requestIdFor(execution.runId),
   });
+  // The router finds waiting runs by their subscriptions; the old run dropped those of the waits
+  // it left when it failed, and the new run, replaying up to before that, waits there again.
+  const subscriptions = createSubscriptionActivities(deps);
+  for (const wait of point.openWaits) await subscriptions.subscribe({ ...wait, runId });
   await deps.db.query(
     `INSERT INTO run_links (run_id, workflow_id, kind, source_run_id, source_workflow_id, rule_name, version, created_by)
      VALUES ($1, $2, 'retry', $3, $4, $5, $6, $7) ON CONFLICT (run_id) DO NOTHING`,

@@ -4,7 +4,7 @@
  */
 import type { Client } from '@temporalio/client';
 import type { temporal } from '@temporalio/proto';
-import type { RunInput } from '../../workflows/contract';
+import type { EngineActivities, RunInput } from '../../workflows/contract';
 
 /** One run of a workflow id. */
 export interface Execution {
@@ -39,15 +39,29 @@ export interface FailedActivity {
   readonly scheduledAt: string | null;
 }
 
+/** Where a failed run failed, and the `wait for`s going on then. */
+export interface FailurePoint {
+  readonly failed: FailedActivity;
+  /**
+   * Subscriptions made before the reset point and dropped after it (a `wait for` in a `parallel`
+   * branch still waiting when another branch failed): a reset run waits there again and needs them.
+   */
+  readonly openWaits: readonly SubscribeInput[];
+}
+
+/** What `subscribe` was given. */
+export type SubscribeInput = Parameters<EngineActivities['subscribe']>[0];
+
 /**
- * Reads the history page by page until the first failed activity, or undefined when none failed
- * (the run failed in the rule itself: `fail`, an expression error, its timeout).
+ * Reads the whole history: the first failed activity, or undefined when none failed (the run
+ * failed in the rule itself: `fail`, an expression error, its timeout), and the waits going on.
  */
-export async function firstFailedActivity(
-  client: Client,
-  execution: Execution,
-): Promise<FailedActivity | undefined> {
+export async function failurePoint(client: Client, execution: Execution): Promise<FailurePoint | undefined> {
+  const converter = client.options.loadedDataConverter.payloadConverter;
   const scheduled = new Map<number, Scheduled>();
+  const subscribed: { at: number; input: SubscribeInput }[] = [];
+  const unsubscribed: { at: number; key: string }[] = [];
+  let failed: FailedActivity | undefined;
   let token: Uint8Array | undefined;
   do {
     const page = await client.workflowService.getWorkflowExecutionHistory({
@@ -56,14 +70,32 @@ export async function firstFailedActivity(
       ...(token ? { nextPageToken: token } : {}),
     });
     for (const event of page.history?.events ?? []) {
-      const found = failedActivity(event, scheduled);
-      if (found) return found;
+      failed ??= failedActivity(event, scheduled);
+      const attrs = event.activityTaskScheduledEventAttributes;
+      const payload = attrs?.input?.payloads?.[0];
+      if (!attrs || !payload) continue;
+      const at = Number(event.eventId);
+      if (attrs.activityType?.name === 'subscribe') {
+        subscribed.push({ at, input: converter.fromPayload<SubscribeInput>(payload) });
+      } else if (attrs.activityType?.name === 'unsubscribe') {
+        unsubscribed.push({ at, key: waitKey(converter.fromPayload<SubscribeInput>(payload)) });
+      }
     }
     token = page.nextPageToken && page.nextPageToken.length > 0 ? page.nextPageToken : undefined;
   } while (token);
-  return undefined;
+  if (!failed) return undefined;
+  const reset = Number(failed.resetEventId);
+  const droppedAfter = new Set(unsubscribed.filter((u) => u.at > reset).map((u) => u.key));
+  const openWaits = subscribed
+    .filter((s) => s.at < reset && droppedAfter.has(waitKey(s.input)))
+    .map((s) => s.input);
+  return { failed, openWaits };
 }
 
+/** Which wait a (un)subscribe is about: its event type and correlation. */
+function waitKey(input: { readonly event: string; readonly correlation?: unknown }): string {
+  return JSON.stringify([input.event, input.correlation ?? null]);
+}
 interface Scheduled {
   readonly type: string;
   readonly completedTask: EventId;

@@ -7,7 +7,7 @@ import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { createActivities } from '../../../activities/index';
 import { createApprovalActivities } from '../../approvals/inbox';
-import type { RunActionInput } from '../../../activities/types';
+import type { RunActionInput, RunActionOutput } from '../../../activities/types';
 import { freshDatabase, type FreshDatabase } from '../../db/testing/fresh-database';
 import { createEmitEvent } from '../../ingest/emit';
 import { EventStore } from '../../ingest/event-store';
@@ -34,8 +34,10 @@ export interface EngineHarness {
   close(): Promise<void>;
 }
 
-/** Starts everything; `close()` stops it in reverse order. */
-export async function startEngineHarness(): Promise<EngineHarness> {
+/** Starts everything; `close()` stops it in reverse order. `runAction` answers the calls (default `{ok: true}`). */
+export async function startEngineHarness(
+  options: { readonly runAction?: (input: RunActionInput) => Promise<RunActionOutput> } = {},
+): Promise<EngineHarness> {
   quietTemporalRuntime('ERROR');
   const database = await freshDatabase(20);
   const db = database.db;
@@ -65,7 +67,7 @@ export async function startEngineHarness(): Promise<EngineHarness> {
       activities: {
         runAction: async (input: RunActionInput) => {
           calls.push(input);
-          return { result: { ok: true } };
+          return options.runAction ? options.runAction(input) : { result: { ok: true } };
         },
         emit: real.emit,
         ...createSubscriptionActivities({ db, client }),
