@@ -12,6 +12,9 @@ import type { Span } from './span';
 import type { Value } from './value';
 import { FORBIDDEN_MEMBERS, isPlainObject, isSecret, kindOf } from './value';
 
+/** A compiled expression: evaluates against one frame. */
+export type Run = (f: Frame) => Value;
+
 /**
  * One evaluation of a compiled expression: its scope, clock and meter. It is the meter the shared
  * operators (`evaluator-ops.ts`, built-ins, deep equality) charge, and their built-in environment.

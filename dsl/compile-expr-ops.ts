@@ -5,7 +5,7 @@
  * anything else to that operator, so unusual values (secrets, nulls, `any` data of the wrong kind)
  * fail exactly as in the evaluator.
  */
-import type { Frame } from './compile-expr-frame';
+import type { Frame, Run } from './compile-expr-frame';
 import { readPath, type PathSpec } from './compile-expr-path';
 import { callBuiltin } from './evaluator-builtins';
 import { arith, compare, contains, finite } from './evaluator-ops';
@@ -15,9 +15,6 @@ import { MAX_STRING_LENGTH } from './evaluator-meter';
 import type { Span } from './span';
 import type { SecretRef, Value } from './value';
 import { deepEqual, isSecretRef, isSecretTemplate, toText } from './value';
-
-/** A compiled expression: evaluates against one frame. */
-export type Run = (f: Frame) => Value;
 
 /**
  * An operator's operand. In the fast form a member path or a constant is read inline by `get`

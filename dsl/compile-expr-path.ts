@@ -2,8 +2,7 @@
  * The fast form's member paths (`compile-expr.ts`): `name.a.b...` read by one closure instead of
  * one per link, with the evaluator's errors (unknown name, null member, forbidden or secret reads).
  */
-import { readField, unknownName, type Frame } from './compile-expr-frame';
-import type { Run } from './compile-expr-ops';
+import { readField, unknownName, type Frame, type Run } from './compile-expr-frame';
 import { EvalError } from './errors';
 import { exprText } from './expr-text';
 import type { ExprIR } from './ir';

@@ -19,6 +19,7 @@
  */
 import {
   type Frame,
+  type Run,
   effectiveBudget,
   releaseFrame,
   takeFrame,
@@ -40,7 +41,6 @@ import {
   compileIn,
   compileTemplate,
   type Operand,
-  type Run,
   type TemplatePart,
 } from './compile-expr-ops';
 import { EvalError } from './errors';

@@ -19,6 +19,12 @@ import type { EventBufferSnapshot } from './event-buffer';
 import type { FrameSnapshot } from './scope';
 import type { TimelineSnapshot } from './timeline';
 
+/** How a block may behave. */
+export interface BlockOptions {
+  /** Whether the block may continue as new at its safe points (not in `parallel`, `compensate`). */
+  readonly suspendable: boolean;
+}
+
 /** Version of the `ResumeState` layout; bump together with a `patched()` migration. */
 export const RESUME_VERSION = 1;
 

@@ -5,7 +5,7 @@ import type { RuleIR } from '../../dsl/ir';
 import { parseRuleTests } from '../../dsl/rule-test';
 import { compileRuleSet, fileKind, type RuleSetInput } from '../../dsl/rule-set';
 import { prepareTest } from '../rule-tests/prepare';
-import { ExitCode, type CliIo } from '../cli';
+import { ExitCode, type CliIo } from '../cli-io';
 import { readRuleSet } from '../rule-files';
 
 /**

@@ -5,7 +5,7 @@ import { stableStringify } from '../../dsl/compile';
 import { IR_VERSION } from '../../dsl/ir';
 import { renderDiagnostics } from '../../dsl/render';
 import { compileRuleSet } from '../../dsl/rule-set';
-import { ExitCode, type CliIo } from '../cli';
+import { ExitCode, type CliIo } from '../cli-io';
 import { isRuleSetFile, readRuleSet } from '../rule-files';
 
 /**

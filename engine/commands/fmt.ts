@@ -5,7 +5,7 @@ import { printDsl } from '../../dsl/print-dsl';
 import { printYaml } from '../../dsl/print-yaml';
 import { renderDiagnostics } from '../../dsl/render';
 import { fileKind, parseSource } from '../../dsl/rule-set';
-import { ExitCode, type CliIo } from '../cli';
+import { ExitCode, type CliIo } from '../cli-io';
 
 type Form = 'dsl' | 'yaml';
 
