@@ -9,7 +9,7 @@
  */
 import { asyncLocalStorage } from '@temporalio/activity';
 import { CancelledFailure } from '@temporalio/common';
-import type { ConnectorAction, ConnectorDecl } from '../dsl/connector';
+import type { ConnectorAction, ConnectorDecl } from '../dsl';
 import { parseAllowlist } from './allowlist';
 import { BUILTINS } from './builtins';
 import type { CallContext } from './connector-action';

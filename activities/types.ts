@@ -3,7 +3,7 @@
  * `createActivities` needs (`ActivityDeps`), and what each activity takes and returns. The workflow
  * imports only these types (`import type`), never the implementation.
  */
-import type { ConnectorDecl } from '../dsl/connector';
+import type { ConnectorDecl } from '../dsl';
 import type { SecretResolver } from './secrets';
 
 /** Input of the `runAction` activity: one action call of a run. */

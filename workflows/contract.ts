@@ -7,8 +7,7 @@
  * depend on them. Change them only together with a `patched()` migration of the interpreter.
  */
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
-import type { RuleIR } from '../dsl/ir';
-import type { Span } from '../dsl/span';
+import type { RuleIR, Span } from '../dsl/runtime';
 
 /** The workflow type of the one interpreter workflow. */
 export const INTERPRETER_WORKFLOW_TYPE = 'interpretRule';

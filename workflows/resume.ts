@@ -12,8 +12,7 @@
  * cannot be frozen one by one) and inside `compensate`; a long loop inside a `parallel` branch
  * therefore cannot continue as new and relies on the server's history limits.
  */
-import type { Value } from '../dsl/value';
-import { isPlainObject } from '../dsl/value';
+import { isPlainObject, type Value } from '../dsl/runtime';
 import type { RunTrigger } from './contract';
 import type { EventBufferSnapshot } from './event-buffer';
 import type { FrameSnapshot } from './scope';

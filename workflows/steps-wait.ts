@@ -9,11 +9,7 @@
  * event's data; the first fitting event, in arrival order, is consumed.
  */
 import { CancellationScope, condition, sleep, workflowInfo } from '@temporalio/workflow';
-import { evaluateCondition } from '../dsl/evaluator';
-import type { StepIR } from '../dsl/ir';
-import type { Value } from '../dsl/value';
-import { kindOf } from '../dsl/value';
-import { formatDuration } from '../dsl/value-time';
+import { evaluateCondition, formatDuration, kindOf, type StepIR, type Value } from '../dsl/runtime';
 import { engine } from './actions';
 import type { RunEvent } from './contract';
 import { RunFailure, RunFailureTypes, actionFailure } from './failures';

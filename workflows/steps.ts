@@ -8,10 +8,7 @@
  * Blocks are where continue-as-new may happen (see `resume.ts`).
  */
 import { CancellationScope } from '@temporalio/workflow';
-import { evaluateCondition } from '../dsl/evaluator';
-import type { StepIR } from '../dsl/ir';
-import type { Value } from '../dsl/value';
-import { kindOf } from '../dsl/value';
+import { evaluateCondition, kindOf, type StepIR, type Value } from '../dsl/runtime';
 import { runCall, runEmit } from './actions';
 import { RunFailure, RunFailureTypes, StopRun, toRunError } from './failures';
 import type { BlockOptions, ResumeBlock, ResumeInner } from './resume';

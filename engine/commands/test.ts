@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
-import { renderDiagnostics } from '../../dsl/render';
-import { formatDuration } from '../../dsl/value-time';
+import { formatDuration, renderDiagnostics } from '../../dsl';
 import { ExitCode, type CliIo } from '../cli-io';
 import { readRuleSet } from '../rule-files';
 import { runRuleTests, type RuleTestReport } from '../rule-tests/run-rule-tests';

@@ -10,7 +10,7 @@
  * `declared: false`; `unknownTypes: 'reject'` refuses it instead.
  */
 import { createHash } from 'node:crypto';
-import { conformFields } from '../../dsl/conform';
+import { conformFields } from '../../dsl';
 import type { EmitOutput, EmittedEvent } from '../../activities/types';
 import type { Sql } from '../db/sql';
 import { CausalDepthExceededError, EventValidationError, type EventProblem } from '../errors';

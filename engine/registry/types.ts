@@ -1,8 +1,7 @@
 /**
  * What the rule registry returns. Plain data, so the API can serialise it as it is.
  */
-import type { Diagnostic } from '../../dsl/diagnostics';
-import type { RuleIR, TriggerIR } from '../../dsl/ir';
+import type { Diagnostic, RuleIR, TriggerIR } from '../../dsl';
 
 /** Who made a change and why: recorded on every version, deployment and audit line. */
 export interface ChangeMeta {

@@ -7,9 +7,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Client } from '@temporalio/client';
-import { conformFields, conformValue } from '../../dsl/conform';
-import { isPlainObject } from '../../dsl/value';
-import { parseTime } from '../../dsl/value-time';
+import { conformFields, conformValue, isPlainObject, parseTime } from '../../dsl';
 import { INTERPRETER_WORKFLOW_TYPE, type RunInput, type RunTrigger } from '../../workflows/contract';
 import type { Sql } from '../db/sql';
 import { ManualRunError, RuleNotFoundError } from '../errors';

@@ -1,4 +1,4 @@
-import { compileRuleSet } from '../../dsl/rule-set';
+import { compileRuleSet } from '../../dsl';
 import type { ActiveRule } from '../registry/types';
 import type { StoredEventRow } from '../ingest/stored-event';
 import { inLanes, Lanes, orderingLane } from './ordering';

@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { ScheduleOptions, ScheduleSpec } from '@temporalio/client';
-import type { TriggerIR } from '../../dsl/ir';
+import type { TriggerIR } from '../../dsl/runtime';
 import type { ActiveRule } from '../registry/types';
 import { INTERPRETER_WORKFLOW_TYPE, type RunInput } from '../../workflows/contract';
 
