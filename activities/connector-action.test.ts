@@ -4,7 +4,7 @@ import { MockActivityEnvironment } from '@temporalio/testing';
 import { DefaultLogger } from '@temporalio/worker';
 import { type ConnectorDecl, parseConnector } from '../dsl';
 import { createActivities } from './index';
-import type { RunActionOutput } from './types';
+import type { RunActionOutput } from './contract';
 import { call, depsWith, failureOf, secretsOf } from './testing/helpers';
 import type { TestHttpServer } from './testing/servers';
 import { json, startHttpServer } from './testing/servers';

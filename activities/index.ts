@@ -32,9 +32,9 @@ import type {
   EmitOutput,
   RunActionInput,
   RunActionOutput,
-} from './types';
+} from './contract';
 
-export type * from './types';
+export type * from './contract';
 export type { SecretResolver } from './secrets';
 export { chainSecrets, envSecrets, fileSecrets } from './secrets';
 export { FailureTypes } from './errors';

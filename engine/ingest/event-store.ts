@@ -11,7 +11,7 @@
  */
 import { createHash } from 'node:crypto';
 import { conformFields } from '../../dsl';
-import type { EmitOutput, EmittedEvent } from '../../activities/types';
+import type { EmitOutput, EmittedEvent } from '../../activities/contract';
 import type { Sql } from '../db/sql';
 import { CausalDepthExceededError, EventValidationError, type EventProblem } from '../errors';
 import { ActiveRuleCache, type RuleIndex } from '../registry/active-rules';

@@ -4,7 +4,7 @@ import { chainSecrets, createActivities, envSecrets, fileSecrets, FailureTypes }
 import type { ConnectorDecl } from '../../dsl';
 import type { EngineActivities } from '../../workflows/contract';
 import type { Config } from '../config';
-import type { EmitEvent } from '../../activities/types';
+import type { EmitEvent } from '../../activities/contract';
 
 export interface OpsflowWorkerOptions {
   readonly config: Config;

@@ -13,7 +13,7 @@ import {
   type RuleIR,
 } from '../../dsl';
 import type { Sql } from '../db/sql';
-import type { ActiveRule } from './types';
+import type { ActiveRule } from './records';
 
 /** The current version of every rule that is not removed, by name. */
 export async function activeRules(db: Sql): Promise<ActiveRule[]> {

@@ -16,7 +16,7 @@ import type {
   RuleSummary,
   RuleVersion,
   RuleVersionSummary,
-} from './types';
+} from './records';
 
 /** Serialises registry changes across processes ("opsflow rules" in ASCII). */
 const REGISTRY_LOCK = 0x6f70732d72756c65n;

@@ -12,7 +12,7 @@ import { INTERPRETER_WORKFLOW_TYPE, type RunInput, type RunTrigger } from '../..
 import type { Sql } from '../db/sql';
 import { ManualRunError, RuleNotFoundError } from '../errors';
 import { ActiveRuleCache } from '../registry/active-rules';
-import type { ActiveRule } from '../registry/types';
+import type { ActiveRule } from '../registry/records';
 import { manualWorkflowId } from './workflow-ids';
 
 export interface ManualRunDeps {

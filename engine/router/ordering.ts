@@ -4,7 +4,7 @@
  * keep their stored order (one key's runs see their triggers in the order they happened).
  */
 import { evaluate, type Value } from '../../dsl/runtime';
-import type { ActiveRule } from '../registry/types';
+import type { ActiveRule } from '../registry/records';
 import type { StoredEventRow } from '../ingest/stored-event';
 import { keyText } from './workflow-ids';
 

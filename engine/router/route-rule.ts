@@ -24,7 +24,7 @@ import {
 import type { Sql } from '../db/sql';
 import { toRunEvent, type StoredEventRow } from '../ingest/stored-event';
 import type { RouteTarget } from '../registry/active-rules';
-import type { ActiveRule } from '../registry/types';
+import type { ActiveRule } from '../registry/records';
 import { findQueuedRun } from './queue-recovery';
 import { EVENT_ID_MEMO, keyText, ruleWorkflowId } from './workflow-ids';
 

@@ -6,7 +6,7 @@
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { createActivities } from '../../../activities/index';
-import type { RunActionInput } from '../../../activities/types';
+import type { RunActionInput } from '../../../activities/contract';
 import { freshDatabase, type FreshDatabase } from '../../db/testing/fresh-database';
 import { createEmitEvent } from '../../ingest/emit';
 import { EventStore } from '../../ingest/event-store';
