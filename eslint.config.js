@@ -51,6 +51,24 @@ module.exports = tseslint.config(
     rules: { 'no-restricted-imports': ['error', { patterns: [DSL_FACES] }] },
   },
   {
+    // The API uses the router through its face, engine/router/index.ts, never its internals.
+    files: ['api/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            DSL_FACES,
+            {
+              regex: '(^|/)engine/router/',
+              message: 'the API imports the router through engine/router (its index.ts) only.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     // The workflow sandbox has no Node APIs and no network: keep workflow code honest. Of the rule
     // language it may use only dsl/runtime (the IR and the pure evaluator): the face would bundle
     // the parsers, and dsl/runtime/fast builds functions with `new Function`.

@@ -31,6 +31,8 @@ describe('import boundaries', () => {
     ['dsl/check/some-file.ts', '../text/parse-dsl'],
     ['dsl/runtime/some-file.ts', '../core/span'],
     ['dsl/runtime/fast/some-file.ts', '../evaluator'],
+    ['api/runs/some-file.ts', '../../engine/router'],
+    ['api/test/some-file.ts', '../../engine/registry/registry'],
   ])('%s may import %s', async (path, spec) => {
     expect(await restricted(path, use(spec))).toEqual([]);
   });
@@ -51,6 +53,9 @@ describe('import boundaries', () => {
     ['dsl/runtime/some-file.ts', 'node:crypto', 'no Node APIs'],
     ['dsl/runtime/fast/some-file.ts', '../../check', 'only dsl/runtime and dsl/core'],
     ['dsl/core/some-file.ts', '../runtime/ir', 'no other stage'],
+    ['api/runs/some-file.ts', '../../engine/router/manual', 'through engine/router'],
+    ['api/test/some-file.ts', '../../engine/router/testing/engine-harness', 'through engine/router'],
+    ['api/some-file.ts', '../dsl/core', 'faces'],
   ])('%s may not import %s', async (path, spec, why) => {
     const messages = await restricted(path, use(spec));
     expect(messages).toHaveLength(1);

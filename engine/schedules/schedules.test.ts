@@ -22,7 +22,7 @@ import {
   triggerSchedule,
   unpauseSchedule,
 } from './operations';
-import { eventually } from '../router/testing/engine-harness';
+import { eventually } from '../testing/eventually';
 import { ScheduleSyncer, schedulesPart } from './schedule-part';
 import { DISABLED_NOTE, SCHEDULE_CATCHUP_WINDOW_MS, scheduleId } from './schedule-spec';
 import { syncSchedules, type SyncReport } from './sync';

@@ -8,7 +8,7 @@ import { execFile, spawnSync } from 'node:child_process';
 import { chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
-import { freePort } from '../temporal/dev-server';
+import { freePort } from '../engine/temporal/dev-server';
 import type { FaultContext } from './scenario';
 
 export interface PrivatePostgres {

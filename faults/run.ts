@@ -27,7 +27,7 @@ interface Outcome {
   readonly error?: string;
 }
 
-const root = resolve(__dirname, '..', '..');
+const root = resolve(__dirname, '..');
 const started = Date.now();
 const clock = (): string => `${((Date.now() - started) / 1000).toFixed(1).padStart(6)}s`;
 

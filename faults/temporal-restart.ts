@@ -5,7 +5,7 @@
  * releases) are routed once it is back; every action reaches the target under one key.
  */
 import { join } from 'node:path';
-import { freePort } from '../temporal/dev-server';
+import { freePort } from '../engine/temporal/dev-server';
 import { sleep, waitUntil } from './processes';
 import type { Scenario, ScenarioResult } from './scenario';
 import { Checks } from './scenario';

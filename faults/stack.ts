@@ -6,8 +6,8 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Client } from '@temporalio/client';
-import type { Database } from '../db/sql';
-import { freePort, type DevServer } from '../temporal/dev-server';
+import type { Database } from '../engine/db/sql';
+import { freePort, type DevServer } from '../engine/temporal/dev-server';
 import { OpsflowProcess, processEnv } from './processes';
 import type { FaultContext } from './scenario';
 import { ApiClient, devServer, scenarioDatabase, temporalClient } from './services';

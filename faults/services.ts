@@ -4,8 +4,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
-import { pgDatabase, type Database } from '../db/sql';
-import { startDevServer, type DevServer } from '../temporal/dev-server';
+import { pgDatabase, type Database } from '../engine/db/sql';
+import { startDevServer, type DevServer } from '../engine/temporal/dev-server';
 import { ADMIN_TOKEN } from './processes';
 import type { FaultContext } from './scenario';
 

@@ -5,7 +5,7 @@
  * others `duplicate: false`. Then every event is stored once, routed once (one outcome row), and
  * the runs the guard lets through start once (one workflow execution, one side effect each).
  */
-import { INTERPRETER_WORKFLOW_TYPE } from '../../workflows/contract';
+import { INTERPRETER_WORKFLOW_TYPE } from '../workflows/contract';
 import { sleep, waitUntil } from './processes';
 import type { Scenario, ScenarioResult } from './scenario';
 import { Checks } from './scenario';
