@@ -14,6 +14,17 @@ import type { Span } from '../core/span';
 /** Bumped whenever the shape or meaning of the IR changes; the interpreter refuses other versions. */
 export const IR_VERSION = 1;
 
+/**
+ * v2: the version of a rule that uses any v2 construct (flow control, `cancel on`, `previous`,
+ * `events`, a window, `wait for first`). A rule that uses none keeps `IR_VERSION` and the exact IR
+ * (and hash) it had under v1, so deploying v2 changes no version of an unchanged rule; a worker
+ * that only knows v1 refuses a v2 rule instead of running part of it.
+ */
+export const IR_VERSION_V2 = 2;
+
+/** The IR versions a rule may carry. */
+export type IrVersion = typeof IR_VERSION | typeof IR_VERSION_V2;
+
 // ---------------------------------------------------------------- types
 
 /** A field of an object type (an event schema, an action result, a `manual(...)` input). */
@@ -175,7 +186,42 @@ export type ExprIR =
       readonly mode: 'number' | 'duration' | 'dynamic';
       readonly operand: ExprIR;
       readonly span: Span;
+    }
+  /**
+   * v2: `count(WINDOW)`, `sum(WINDOW, EXPR)`, ... over the event log. `value` is the second argument
+   * (absent for `count`), evaluated with the window's `as` bound to each event.
+   */
+  | {
+      readonly kind: 'aggregate';
+      readonly fn: AggregateFn;
+      readonly window: WindowIR;
+      readonly value?: ExprIR;
+      readonly span: Span;
     };
+
+/** v2: the aggregates a window can be read with. */
+export type AggregateFn = 'count' | 'sum' | 'avg' | 'min' | 'max' | 'distinct';
+
+/**
+ * v2: `TYPE as NAME within DURATION [where EXPR]`: the stored events of `event` whose time lies in
+ * `(now - withinMs, now]` (now: the trigger's time in a guard, the run's clock in `do`) for which
+ * `where` holds with `as` bound to the event.
+ */
+export interface WindowIR {
+  /** Numbers the rule's windows in source order, from 1; stable like step ids. */
+  readonly id: number;
+  readonly event: string;
+  readonly as: string;
+  readonly withinMs: number;
+  readonly where?: ExprIR;
+  /**
+   * Every top-level `and`-conjunct of `where` of the shape `AS.field == EXPR` where EXPR does not
+   * mention AS: the engine may push these down into its event query. `where` is still evaluated
+   * whole on every candidate.
+   */
+  readonly correlations: readonly CorrelationIR[];
+  readonly span: Span;
+}
 
 // ---------------------------------------------------------------- steps
 
@@ -302,11 +348,63 @@ export type StepIR =
       readonly fields: readonly NamedExprIR[];
       readonly span: Span;
     }
+  /**
+   * v2: `wait for first case ... within ... end`: the first matching event of any case (recorded
+   * since the run started) runs that case's `body` with its `as` bound there only; `onTimeout`
+   * runs when none arrives within `withinMs`.
+   */
+  | {
+      readonly kind: 'wait_first';
+      readonly id: number;
+      readonly cases: readonly WaitCaseIR[];
+      readonly withinMs?: number;
+      readonly onTimeout?: readonly StepIR[];
+      readonly span: Span;
+    }
   | { readonly kind: 'log'; readonly id: number; readonly message: ExprIR; readonly span: Span }
   | { readonly kind: 'stop'; readonly id: number; readonly message?: ExprIR; readonly span: Span }
   | { readonly kind: 'fail'; readonly id: number; readonly message: ExprIR; readonly span: Span };
 
+/** v2: one `case` of a `wait for first`. */
+export interface WaitCaseIR {
+  readonly event: string;
+  readonly as: string;
+  readonly where?: ExprIR;
+  readonly correlation?: CorrelationIR;
+  readonly body: readonly StepIR[];
+  readonly span: Span;
+}
+
 // ---------------------------------------------------------------- rules
+
+/**
+ * v2: flow control per key, applied after the guard and before `concurrency`. At most one of
+ * `debounce` and `batch`, at most one of `throttle` and `limit`.
+ */
+export interface FlowControlIR {
+  /** Start once `quietMs` passed with no further trigger, or `maxMs` after the burst's first. */
+  readonly debounce?: { readonly quietMs: number; readonly maxMs?: number };
+  /** Start when `size` triggers are collected, or `withinMs` after the batch's first. */
+  readonly batch?: { readonly size: number; readonly withinMs?: number };
+  /** At most `runs` starts per key in any `perMs`; later triggers wait, in order. */
+  readonly throttle?: { readonly runs: number; readonly perMs: number };
+  /** At most `runs` starts per key in any `perMs`; later triggers are dropped (`limited`). */
+  readonly limit?: { readonly runs: number; readonly perMs: number };
+}
+
+/**
+ * v2: `cancel on EVENT [as NAME] [where EXPR]`: a running run of the rule is cancelled (its
+ * `compensate` runs) when a matching event is stored after it started. `where` sees the run's
+ * `event` and `as` (default `cancel`); `correlation` is its first top-level conjunct of the shape
+ * `AS.field == EXPR` (EXPR not mentioning AS), extracted as for `wait`.
+ */
+export interface CancelOnIR {
+  readonly event: string;
+  readonly as: string;
+  readonly where?: ExprIR;
+  readonly correlation?: CorrelationIR;
+  readonly span: Span;
+}
 
 export type TriggerIR =
   | { readonly kind: 'event'; readonly event: string }
@@ -327,7 +425,7 @@ export type ConcurrencyMode = 'single' | 'replace' | 'queue' | 'parallel';
  * without `hash` itself, so moving or reformatting text (or translating DSL ⇄ YAML) keeps it.
  */
 export interface RuleIR {
-  readonly irVersion: typeof IR_VERSION;
+  readonly irVersion: IrVersion;
   readonly name: string;
   readonly description: string | null;
   /** The rule's name in its file. */
@@ -350,5 +448,26 @@ export interface RuleIR {
   readonly actions: readonly ActionSignatureIR[];
   /** Names of the secrets the rule's expressions refer to, sorted. */
   readonly secrets: readonly string[];
+  /** v2 (omitted when unused): debounce, batch, throttle, limit. */
+  readonly flow?: FlowControlIR;
+  /** v2 (omitted when unused). */
+  readonly cancelOn?: CancelOnIR;
+  /** v2: the rule mentions `previous` (the router supplies it); omitted otherwise. */
+  readonly usesPrevious?: true;
+  /** v2: the rule mentions `events` (with debounce or batch only); omitted otherwise. */
+  readonly usesEvents?: true;
   readonly hash: string;
 }
+
+/** v2: the built-in event stored when a run fails (LANGUAGE.md §13); it needs no declaration. */
+export const RUN_FAILED_EVENT: EventSchemaIR = {
+  name: 'opsflow.run_failed',
+  fields: [
+    { name: 'rule', type: { kind: 'string' } },
+    { name: 'version', type: { kind: 'int' } },
+    { name: 'run_id', type: { kind: 'string' } },
+    { name: 'key', type: { kind: 'optional', type: { kind: 'string' } } },
+    { name: 'error', type: { kind: 'string' } },
+    { name: 'step', type: { kind: 'optional', type: { kind: 'string' } } },
+  ],
+};
