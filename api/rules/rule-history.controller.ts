@@ -2,8 +2,8 @@ import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query } from '@ne
 import { Client } from '@temporalio/client';
 import { createTwoFilesPatch } from 'diff';
 import { RuleRegistry } from '../../engine/registry/registry';
-import type { RuleVersion, RuleVersionSummary } from '../../engine/registry/types';
-import { resumeRule } from '../../engine/router/held';
+import type { RuleVersion, RuleVersionSummary } from '../../engine/registry/records';
+import { resumeRule } from '../../engine/router';
 import { API_DEPS, type ApiDeps } from '../tokens';
 import { PERMISSIONS } from '../auth/permissions';
 import { RuleViews, type RuleView } from './rule-views.service';

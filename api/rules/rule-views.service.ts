@@ -1,8 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { TriggerIR } from '../../dsl/ir';
-import { isOptional, typeToString } from '../../dsl/types';
-import { formatDuration } from '../../dsl/value-time';
-import type { RuleSummary } from '../../engine/registry/types';
+import type { TriggerIR } from '../../dsl';
+import { isOptional, typeToString } from '../../dsl';
+import { formatDuration } from '../../dsl';
+import type { RuleSummary } from '../../engine/registry/records';
 import { RunLookup } from '../runs/run-lookup.service';
 import { ruleRunsQuery, visibilityQuery } from '../runs/run-query';
 

@@ -3,8 +3,8 @@
  * shared by the run listing, bulk reruns and the overview. Rule and key are in the workflow id
  * (`opsflow/RULE[/key/KEY]…`), times are the runs' start times.
  */
-import { parseTime } from '../../dsl/value-time';
-import { ruleWorkflowId } from '../../engine/router/workflow-ids';
+import { parseTime } from '../../dsl';
+import { ruleWorkflowId } from '../../engine/router';
 import { INTERPRETER_WORKFLOW_TYPE } from '../../workflows/contract';
 import type { FieldError } from '../common/problems';
 import { RUN_STATUSES, type RunStatus } from './run-views';

@@ -5,7 +5,7 @@
 import { tmpdir } from 'node:os';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
-import type { RunActionInput, RunActionOutput } from '../../activities/types';
+import type { RunActionInput, RunActionOutput } from '../../activities/contract';
 import { createApprovalActivities } from '../../engine/approvals/inbox';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import request from 'supertest';

@@ -1,5 +1,5 @@
-import { Router } from '../../engine/router/router';
-import { eventually } from '../../engine/router/testing/engine-harness';
+import { Router } from '../../engine/router';
+import { eventually } from '../../engine/testing/eventually';
 import { expectProblem, startApiHarness, type ApiHarness } from './api-harness';
 
 const RULES = (fixed: boolean) => `event parcel.scanned {

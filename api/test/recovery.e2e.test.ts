@@ -1,8 +1,8 @@
 import { createActivities } from '../../activities/index';
 import { json, startHttpServer, type TestHttpServer } from '../../activities/testing/servers';
 import { envSecrets } from '../../activities/secrets';
-import { eventually } from '../../engine/router/testing/engine-harness';
-import { Router } from '../../engine/router/router';
+import { eventually } from '../../engine/testing/eventually';
+import { Router } from '../../engine/router';
 import { expectProblem, startApiHarness, type ApiHarness } from './api-harness';
 
 const CATALOG = `event order.placed {

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { renderDiagnostics } from '../../dsl/render';
+import { renderDiagnostics } from '../../dsl';
 import { createApprovalActivities } from '../approvals/inbox';
 import { createEmitEvent, EventStore } from '../ingest';
 import { ActiveRuleCache, deployRuleSet } from '../registry';

@@ -1,6 +1,7 @@
 import type { Database } from '../db/sql';
 import { startManualRun } from '../router/manual';
-import { eventually, startEngineHarness, type EngineHarness } from '../router/testing/engine-harness';
+import { startEngineHarness, type EngineHarness } from '../router/testing/engine-harness';
+import { eventually } from '../testing/eventually';
 import { INTERPRETER_WORKFLOW_TYPE } from '../../workflows/contract';
 import { createBulkRerunJob, findJob } from './bulk-jobs';
 import { JobRunner } from './job-runner';

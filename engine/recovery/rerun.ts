@@ -7,8 +7,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
-import { conformFields, conformValue } from '../../dsl/conform';
-import type { RuleIR } from '../../dsl/ir';
+import { conformFields, conformValue } from '../../dsl';
+import type { RuleIR } from '../../dsl';
 import { INTERPRETER_WORKFLOW_TYPE, type RunInput, type RunTrigger } from '../../workflows/contract';
 import type { Sql } from '../db/sql';
 import { ManualRunError, RuleNotFoundError } from '../errors';

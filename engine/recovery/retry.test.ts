@@ -1,6 +1,7 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { startManualRun } from '../router/manual';
-import { eventually, startEngineHarness, type EngineHarness } from '../router/testing/engine-harness';
+import { startEngineHarness, type EngineHarness } from '../router/testing/engine-harness';
+import { eventually } from '../testing/eventually';
 import { retryFailedRun } from './retry';
 
 const RULES = `event parcel.delivered {

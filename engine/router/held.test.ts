@@ -1,6 +1,7 @@
 import { RuleRegistry } from '../registry/registry';
 import { releaseStragglers, resumeRule, type ReleaseDeps } from './held';
-import { eventually, startEngineHarness, type EngineHarness } from './testing/engine-harness';
+import { startEngineHarness, type EngineHarness } from './testing/engine-harness';
+import { eventually } from '../testing/eventually';
 
 const RULES = `event stock.changed {
   sku: string

@@ -11,7 +11,7 @@ import type { Sql } from '../db/sql';
 import { STORED_EVENT_COLUMNS, type StoredEventRow } from '../ingest/stored-event';
 import { indexRules } from '../registry/active-rules';
 import type { RuleRegistry } from '../registry/registry';
-import type { ActiveRule, ChangeMeta, RuleSummary } from '../registry/types';
+import type { ActiveRule, ChangeMeta, RuleSummary } from '../registry/records';
 import { RuleNotFoundError } from '../errors';
 import { routeEvents } from './route-batch';
 import type { RouteRuleDeps } from './route-rule';
