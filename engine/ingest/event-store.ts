@@ -16,6 +16,8 @@ import type { Sql } from '../db/sql';
 import { CausalDepthExceededError, EventValidationError, type EventProblem } from '../errors';
 import { ActiveRuleCache, type RuleIndex } from '../registry/active-rules';
 import { routePartition } from '../router/partitions';
+import { channelSql } from '../db/notify';
+import { EVENTS_CHANNEL } from './stored-event';
 import { parseEvents, type IncomingEvent, type IngestLimits } from './envelope';
 import { GroupCommit } from './group-commit';
 
@@ -167,14 +169,16 @@ export class EventStore {
     for (const row of rows) if (!unique.has(row.id)) unique.set(row.id, row);
     // clock_timestamp() keeps the batch's order in received_at, which is the routing order.
     const { rows: inserted } = await this.db.query<{ id: string }>(
-      `INSERT INTO events (id, type, source, subject, time, data, causal_depth, route_partition, received_at)
+      `WITH inserted AS (INSERT INTO events (id, type, source, subject, time, data, causal_depth, route_partition, received_at)
        SELECT e.id, e.type, e.source, e.subject, coalesce(e.time, now()), e.data, e.causal_depth,
               e.route_partition, clock_timestamp()
          FROM jsonb_to_recordset($1::jsonb)
            AS e(id text, type text, source text, subject text, time timestamptz, data jsonb,
                 causal_depth integer, route_partition smallint)
        ON CONFLICT (id) DO NOTHING
-       RETURNING id`,
+       RETURNING id)
+       -- Delivered at commit, once per transaction (identical notifications are folded).
+       SELECT id FROM inserted, LATERAL (SELECT pg_notify(${channelSql(EVENTS_CHANNEL)}, '')) AS wake`,
       [JSON.stringify([...unique.values()])],
     );
     if (inserted.length > 0) this.options.onStored?.();

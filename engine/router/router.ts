@@ -7,7 +7,8 @@
  */
 import type { Client } from '@temporalio/client';
 import type { Database, Sql } from '../db/sql';
-import { STORED_EVENT_COLUMNS, type StoredEventRow } from '../ingest/stored-event';
+import type { Listener } from '../db/notify';
+import { EVENTS_CHANNEL, STORED_EVENT_COLUMNS, type StoredEventRow } from '../ingest/stored-event';
 import { ActiveRuleCache } from '../registry/active-rules';
 import { Lanes } from './ordering';
 import { claimablePartitioned } from './partitions';
@@ -61,6 +62,7 @@ export class Router {
   /** Shared by the batches in flight: one key's starts stay in stored order across batches. */
   private readonly lanes = new Lanes();
   private signalTail: Promise<void> = Promise.resolve();
+  private listener: Listener | undefined;
 
   constructor(private readonly options: RouterOptions) {
     this.rules = options.rules ?? new ActiveRuleCache(options.db);
@@ -220,6 +222,9 @@ export class Router {
   start(): void {
     if (this.running) return;
     this.stopping = false;
+    // Events committed by other processes (ingest elsewhere, a worker's emit) wake it at once;
+    // the poll stays as the fallback (a lost notification, a listener reconnecting).
+    this.listener = this.options.db.listen?.(EVENTS_CHANNEL, () => this.wake());
     this.running = this.loop();
   }
 
@@ -233,6 +238,8 @@ export class Router {
   async stop(): Promise<void> {
     this.stopping = true;
     this.wakeUp?.();
+    await this.listener?.close();
+    this.listener = undefined;
     await this.running;
     this.running = undefined;
   }
