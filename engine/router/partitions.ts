@@ -23,7 +23,7 @@ import type { RuleIndex } from '../registry/active-rules';
 import { keyText } from './workflow-ids';
 
 /** How many partitions events hash into. Fixed: every process must agree on it. */
-export const ROUTE_PARTITIONS = 128;
+export const ROUTE_PARTITIONS = 512;
 
 /**
  * First key of the two-key advisory locks of partitions (`pg_try_advisory_xact_lock(ns, p)`):
@@ -168,12 +168,13 @@ interface Candidate {
  * Must run inside the claim's transaction: the partition locks last until it commits.
  */
 export async function claimablePartitioned(tx: Sql, batchSize: number): Promise<string[]> {
-  // A window a few batches deep, so partitions held by other routers do not starve this one.
+  // A window several batches deep, so partitions held by other batches (this process's other
+  // batch in flight, other routers) do not starve this one.
   const { rows } = await tx.query<Candidate>(
     `SELECT id, route_partition FROM events
       WHERE route_status = 'pending' AND (route_after IS NULL OR route_after <= now())
       ORDER BY received_at, id LIMIT $1`,
-    [batchSize * 4],
+    [batchSize * 8],
   );
   if (rows.length === 0) return [];
   const wanted: number[] = [];
