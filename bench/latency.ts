@@ -64,6 +64,8 @@ const SUSTAINED_P99_MS = 1000;
 
 interface Deployment {
   readonly label: string;
+  /** The api process's last output, for errors. */
+  apiOutput(): string;
   readonly db: Database;
   readonly client: Client;
   readonly port: number;
@@ -99,6 +101,7 @@ async function deploy(label: string, address: string, stopServer: () => Promise<
   const connection = await Connection.connect({ address });
   return {
     label,
+    apiOutput: () => api.output().slice(-3000),
     db: fresh.db,
     client: new Client({ connection }),
     port,
@@ -171,7 +174,10 @@ async function offer(d: Deployment, rate: number): Promise<RateResult> {
         headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` },
         body: JSON.stringify({ id, type: 'lat.order', data: { order_id: id } }),
       }).then(async (res) => {
-        if (res.status !== 202) throw new Error(`ingest answered ${res.status}: ${await res.text()}`);
+        if (res.status !== 202)
+          throw new Error(
+            `ingest answered ${res.status}: ${await res.text()}\napi output:\n${d.apiOutput()}`,
+          );
         accepted.set(id, Date.now());
       }),
     );
