@@ -1,6 +1,6 @@
 /**
  * Built-in actions: `http.request`, `notify.slack`, `notify.email`. Their signatures for the checker
- * live in dsl/builtins.ts; this is how they run.
+ * live in dsl/check/builtins.ts; this is how they run.
  */
 import type { CallContext } from './connector-action';
 import { ActionError, FailureTypes, InvalidInputError, SecretNotAllowedError, statusError } from './errors';

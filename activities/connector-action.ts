@@ -2,7 +2,7 @@
  * Carries out a connector action: checks the arguments against the declared parameters, builds
  * the request from the templates, sends it under the HTTP policy, and reads the declared result.
  */
-import type { BodyTemplate, ConnectorAction, ConnectorDecl, NamedTemplate } from '../dsl/connector';
+import type { BodyTemplate, ConnectorAction, ConnectorDecl, NamedTemplate } from '../dsl';
 import { ActionError, FailureTypes, InvalidInputError, statusError } from './errors';
 import type { HttpPolicy, InboundResponse } from './http-client';
 import { bodySnippet, decodeBody, send } from './http-client';

@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import { createTransport } from 'nodemailer';
 import { ActionError, ActionUnavailableError, FailureTypes, InvalidInputError } from './errors';
-import type { SmtpConfig } from './types';
+import type { SmtpConfig } from './contract';
 
 /** One email to send. */
 export interface EmailMessage {

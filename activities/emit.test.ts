@@ -1,6 +1,6 @@
 import { createActivities } from './index';
 import { depsWith, failureOf } from './testing/helpers';
-import type { EmitEvent, EmitInput, EmittedEvent } from './types';
+import type { EmitEvent, EmitInput, EmittedEvent } from './contract';
 
 /** An in-memory event store with the engine's contract: idempotent by key. */
 function store(): { events: EmittedEvent[]; emitEvent: EmitEvent } {

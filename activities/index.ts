@@ -9,7 +9,7 @@
  */
 import { asyncLocalStorage } from '@temporalio/activity';
 import { CancelledFailure } from '@temporalio/common';
-import type { ConnectorAction, ConnectorDecl } from '../dsl/connector';
+import type { ConnectorAction, ConnectorDecl } from '../dsl';
 import { parseAllowlist } from './allowlist';
 import { BUILTINS } from './builtins';
 import type { CallContext } from './connector-action';
@@ -32,9 +32,9 @@ import type {
   EmitOutput,
   RunActionInput,
   RunActionOutput,
-} from './types';
+} from './contract';
 
-export type * from './types';
+export type * from './contract';
 export type { SecretResolver } from './secrets';
 export { chainSecrets, envSecrets, fileSecrets } from './secrets';
 export { FailureTypes } from './errors';

@@ -88,12 +88,12 @@ export function chainSecrets(...resolvers: readonly SecretResolver[]): SecretRes
   };
 }
 
-/** `secret("NAME")` as the evaluator passes it (the same shape as `SecretRef` in dsl/value.ts). */
+/** `secret("NAME")` as the evaluator passes it (the same shape as `SecretRef` in dsl/runtime/value.ts). */
 export interface SecretRef {
   readonly $secret: string;
 }
 
-/** Text joined to secrets (the same shape as `SecretTemplate` in dsl/value.ts). */
+/** Text joined to secrets (the same shape as `SecretTemplate` in dsl/runtime/value.ts). */
 export interface SecretTemplate {
   readonly $template: readonly (string | SecretRef)[];
 }

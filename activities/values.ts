@@ -6,7 +6,7 @@
  * it is better to refuse it here with a clear message than to send a malformed request. Results are
  * checked the same way, because the rule's later steps rely on the declared result type.
  */
-import type { ConnectorType, Template } from '../dsl/connector';
+import type { ConnectorType, Template } from '../dsl';
 import { InvalidInputError } from './errors';
 import type { SecretScope } from './secrets';
 import { isSecretMarker } from './secrets';

@@ -3,7 +3,7 @@
  * against parsing the same YAML files with the `yaml` package alone. Target: ≤ 3×.
  */
 import { parseAllDocuments } from 'yaml';
-import { compileRuleSet, type RuleSetInput } from '../dsl/rule-set';
+import { compileRuleSet, type RuleSetInput } from '../dsl';
 import {
   machine,
   markdownTable,

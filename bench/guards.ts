@@ -1,6 +1,6 @@
 /**
  * `npm run bench:guards`: 1,000 generated rules × 100,000 events through the guard evaluation the
- * router does (its rule index's compiled guards on one scope per event), against the same conditions in
+ * router does (its rule index's fast guards on one scope per event), against the same conditions in
  * json-rules-engine 7 and as hand-written JavaScript closures. Targets: ≥ 20× faster than
  * json-rules-engine, ≤ 2× the time of the closures.
  *
@@ -14,10 +14,14 @@ import { rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Engine } from 'json-rules-engine';
-import { evaluateCondition, type EvalContext } from '../dsl/evaluator';
-import type { ExprIR } from '../dsl/ir';
-import { compileRuleSet, type RuleSetInput } from '../dsl/rule-set';
-import type { Value } from '../dsl/value';
+import {
+  compileRuleSet,
+  type EvalContext,
+  evaluateCondition,
+  type ExprIR,
+  type RuleSetInput,
+  type Value,
+} from '../dsl';
 import type { StoredEventRow } from '../engine/ingest/stored-event';
 import { indexRules, type RuleIndex } from '../engine/registry/active-rules';
 import { eventScope } from '../engine/router/route-rule';
@@ -93,10 +97,10 @@ function loadEngines(): Map<string, Engine> {
 const ctx: EvalContext = { now: () => Date.now() };
 
 /**
- * Our side: exactly the router's code path — its rule index (`routesFor`, guards compiled once
+ * Our side: exactly the router's code path — its rule index (`routesFor`, fast guards built once
  * per deploy) and its per-event scope (`eventScope`), shared by the event's rules.
  */
-function runCompiled(evs: readonly BenchEvent[], index: RuleIndex): number {
+function runFast(evs: readonly BenchEvent[], index: RuleIndex): number {
   let matched = 0;
   for (const ev of evs) {
     const targets = index.routesFor(ev.type);
@@ -110,7 +114,7 @@ function runCompiled(evs: readonly BenchEvent[], index: RuleIndex): number {
   return matched;
 }
 
-/** The router before the compiler: the IR tree-walking evaluator. */
+/** The router without the fast tier: the IR tree-walking evaluator. */
 function runEvaluator(evs: readonly BenchEvent[], index: Map<string, ExprIR[]>): number {
   let matched = 0;
   for (const ev of evs) {
@@ -154,30 +158,30 @@ async function nsPer(count: number, job: () => unknown): Promise<number> {
 
 export async function benchGuards(): Promise<BenchmarkReport> {
   progress(`compiling ${RULES} rules over ${TYPES} event types; generating ${EVENTS} events`);
-  const { guards: compiled, index } = compileGuards();
+  const { guards: irGuards, index } = compileGuards();
   const closures = loadClosures();
   const engines = loadEngines();
   const all = events(EVENTS);
   const sample = all.slice(0, SAMPLE);
-  const total = evaluations(all, compiled);
-  const sampled = evaluations(sample, compiled);
+  const total = evaluations(all, irGuards);
+  const sampled = evaluations(sample, irGuards);
 
   progress('checking that all sides agree');
   const counts = {
-    compiled: runCompiled(all, index),
+    fast: runFast(all, index),
     closures: runClosures(all, closures),
-    sampleCompiled: runCompiled(sample, index),
-    sampleEvaluator: runEvaluator(sample, compiled),
+    sampleFast: runFast(sample, index),
+    sampleEvaluator: runEvaluator(sample, irGuards),
     sampleEngine: await runEngines(sample, engines),
   };
   if (
-    counts.compiled !== counts.closures ||
-    counts.sampleCompiled !== counts.sampleEvaluator ||
-    counts.sampleCompiled !== counts.sampleEngine
+    counts.fast !== counts.closures ||
+    counts.sampleFast !== counts.sampleEvaluator ||
+    counts.sampleFast !== counts.sampleEngine
   ) {
     throw new Error(`the sides disagree on the guards that hold: ${JSON.stringify(counts)}`);
   }
-  progress(`${counts.compiled} of ${total} guards hold; all sides agree`);
+  progress(`${counts.fast} of ${total} guards hold; all sides agree`);
 
   const ours: number[] = [];
   const oursOnSample: number[] = [];
@@ -191,13 +195,13 @@ export async function benchGuards(): Promise<BenchmarkReport> {
     // Round 0 is the warm-up; the sides alternate within each round so drifting load hits all.
     if (round > 0)
       progress(`round ${round}/${ROUNDS}: ${total} evaluations each, json-rules-engine ${sampled}`);
-    const o = await nsPer(total, () => runCompiled(all, index));
+    const o = await nsPer(total, () => runFast(all, index));
     const h = await nsPer(total, () => runClosures(all, closures));
     const j = await nsPer(sampled, () => runEngines(sample, engines));
-    const t = await nsPer(sampled, () => runEvaluator(sample, compiled));
+    const t = await nsPer(sampled, () => runEvaluator(sample, irGuards));
     // The sampled baselines are compared with ours on the same sample (it stays in cache, unlike
     // the 100,000 events).
-    const os = await nsPer(sampled, () => runCompiled(sample, index));
+    const os = await nsPer(sampled, () => runFast(sample, index));
     if (round === 0) continue;
     ours.push(o);
     oursOnSample.push(os);

@@ -6,7 +6,7 @@
  */
 import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
-import { compileRuleSet } from '../dsl/rule-set';
+import { compileRuleSet } from '../dsl';
 import { quietTemporalRuntime } from '../engine/temporal/testing/quiet-runtime';
 import { startDevServer } from '../engine/temporal/dev-server';
 import { eventSignal, INTERPRETER_WORKFLOW_TYPE, type RunInput } from '../workflows/contract';

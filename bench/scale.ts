@@ -27,7 +27,7 @@ import { startDevServer } from '../engine/temporal/dev-server';
 import { quietTemporalRuntime } from '../engine/temporal/runtime-logging';
 import type { Database } from '../engine/db/sql';
 import { INTERPRETER_WORKFLOW_TYPE, type RunInput } from '../workflows/contract';
-import type { RuleIR } from '../dsl/ir';
+import type { RuleIR } from '../dsl/runtime';
 import { machine, markdownTable, progress, saveReport, summarize, type BenchmarkReport } from './harness';
 
 const RULE = `event scale.started { id: string }

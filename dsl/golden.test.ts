@@ -6,8 +6,8 @@
  */
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Codes } from './diagnostics';
-import { renderDiagnostic } from './render';
+import { Codes } from './core/diagnostics';
+import { renderDiagnostic } from './core/render';
 import { compileRuleSet, fileKind } from './rule-set';
 
 const DIR = join(__dirname, 'golden');

@@ -3,13 +3,13 @@
  * then checked and compiled together (a rule in one file may use an event declared in another).
  * Reading files from disk is the caller's business, so the API can validate uploads the same way.
  */
-import type { SourceFile } from './ast';
-import { compileProgram } from './compile';
-import { connectorSignatures, parseConnector, type ConnectorDecl } from './connector';
-import { sortDiagnostics, type Diagnostic } from './diagnostics';
-import type { RuleIR } from './ir';
-import { parseDsl } from './parse-dsl';
-import { parseYaml } from './yaml-loader';
+import type { SourceFile } from './ast/ast';
+import { compileProgram } from './check/compile';
+import { connectorSignatures, parseConnector, type ConnectorDecl } from './connector/connector';
+import { sortDiagnostics, type Diagnostic } from './core/diagnostics';
+import type { RuleIR } from './runtime/ir';
+import { parseDsl } from './text/parse-dsl';
+import { parseYaml } from './yaml/parse-yaml';
 
 /** A file of a rule set: `path` is relative to the rule set's root and names it in diagnostics. */
 export interface RuleSetInput {

@@ -4,10 +4,10 @@
  * A file may hold several tests as YAML documents.
  */
 import { isMap, isScalar, isSeq, LineCounter, parseAllDocuments, type Node, type Pair } from 'yaml';
-import { Codes, error, type Diagnostic } from './diagnostics';
-import { readDuration } from './duration-literal';
-import type { Span } from './span';
-import { didYouMean } from './suggest';
+import { Codes, error, type Diagnostic } from './core/diagnostics';
+import { readDuration } from './core/duration-literal';
+import type { Span } from './core/span';
+import { didYouMean } from './core/suggest';
 
 export type ExpectedStatus = 'completed' | 'failed' | 'stopped' | 'skipped' | 'running';
 export const EXPECTED_STATUSES: readonly ExpectedStatus[] = [

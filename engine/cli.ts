@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command, CommanderError } from 'commander';
+import { ExitCode, type CliIo } from './cli-io';
 import { registerApi } from './commands/api';
 import { registerCheck } from './commands/check';
 import { registerCompile } from './commands/compile';
@@ -11,16 +12,6 @@ import { registerTest } from './commands/test';
 import { registerWorker } from './commands/worker';
 import { projectRoot } from './paths';
 import type { CliExtensions } from './process/extension';
-
-/** Where a command writes; tests pass buffers, the binary passes the process streams. */
-export interface CliIo {
-  readonly stdout: NodeJS.WritableStream;
-  readonly stderr: NodeJS.WritableStream;
-  readonly cwd: string;
-}
-
-/** Exit codes of the stable command line: 0 ok, 1 the input has errors, 2 misuse. */
-export const ExitCode = { ok: 0, failed: 1, misuse: 2 } as const;
 
 /**
  * The `opsflow` command line. Each command resolves to an exit code instead of calling

@@ -1,6 +1,6 @@
 import { isAbsolute, join, resolve } from 'node:path';
 import { parseAllowlist } from '../activities/allowlist';
-import type { SmtpConfig } from '../activities/types';
+import type { SmtpConfig } from '../activities/contract';
 import { configVariable } from './config-schema';
 import { ConfigError } from './errors';
 

@@ -1,7 +1,6 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
-import { Codes, error, type Diagnostic } from '../dsl/diagnostics';
-import { fileSpan } from '../dsl/span';
+import { Codes, type Diagnostic, error, fileSpan } from '../dsl';
 
 /** A file of a rule set, named relative to where it was loaded from (never an absolute path). */
 export interface RuleSetFile {

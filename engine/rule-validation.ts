@@ -2,9 +2,14 @@
  * Rule set checks for callers outside the compiler (the API): compile files given as text and
  * report diagnostics in their JSON shape, without storing anything.
  */
-import { sortDiagnostics, type Diagnostic } from '../dsl/diagnostics';
-import { diagnosticToJson, type DiagnosticJson } from '../dsl/render';
-import { compileRuleSet, type RuleSetInput } from '../dsl/rule-set';
+import {
+  compileRuleSet,
+  type Diagnostic,
+  type DiagnosticJson,
+  diagnosticToJson,
+  type RuleSetInput,
+  sortDiagnostics,
+} from '../dsl';
 
 export type { Diagnostic, DiagnosticJson, RuleSetInput };
 

@@ -14,10 +14,14 @@
 import type { ActivityOptions } from '@temporalio/workflow';
 import { proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { FailureType, OpsflowActivities } from '../activities/index';
-import type { StepIR } from '../dsl/ir';
-import { DEFAULT_BACKOFF, DEFAULT_RETRY_INTERVAL_MS } from '../dsl/ir';
-import type { Value } from '../dsl/value';
-import { containsSecretMarker, defineField } from '../dsl/value';
+import {
+  containsSecretMarker,
+  DEFAULT_BACKOFF,
+  DEFAULT_RETRY_INTERVAL_MS,
+  defineField,
+  type StepIR,
+  type Value,
+} from '../dsl/runtime';
 import type { EngineActivities } from './contract';
 import { RunFailure, RunFailureTypes, actionFailure } from './failures';
 import type { RunContext } from './run-context';

@@ -3,7 +3,7 @@
  * oldest open approval that has none yet: decisions carry no step id, and two approvals open at
  * once (in `parallel` branches) are answered in the order they were asked.
  */
-import type { ValueObject } from '../dsl/value';
+import type { ValueObject } from '../dsl/runtime';
 import type { ApprovalDecision } from './contract';
 import { isoAt, readTime } from './values';
 

@@ -7,8 +7,7 @@
  * depend on them. Change them only together with a `patched()` migration of the interpreter.
  */
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
-import type { RuleIR } from '../dsl/ir';
-import type { Span } from '../dsl/span';
+import type { RuleIR, Span } from '../dsl/runtime';
 
 /** The workflow type of the one interpreter workflow. */
 export const INTERPRETER_WORKFLOW_TYPE = 'interpretRule';
@@ -41,6 +40,16 @@ export interface RunInput {
   readonly key?: string;
   /** Causal depth of the trigger; an `emit` from this run carries depth + 1. */
   readonly causalDepth?: number;
+  /**
+   * v2, `debounce`/`batch` rules only: every trigger of the burst or batch, oldest first (the
+   * trigger itself is among them). The rule's `events`.
+   */
+  readonly events?: readonly RunEvent[];
+  /**
+   * v2, rules whose IR has `usesPrevious`: the last event of the trigger type routed to the rule
+   * with the same key before the trigger, or null. The rule's `previous` is its `data`.
+   */
+  readonly previous?: RunEvent | null;
   /**
    * Set only by the interpreter itself when it continues as new: where to resume. Opaque to
    * callers.

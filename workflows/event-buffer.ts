@@ -8,7 +8,7 @@
  * unconsumed events the oldest are dropped (and counted), past `SEEN_LIMIT` ids the oldest are
  * forgotten.
  */
-import { containsSecretMarker, isPlainObject } from '../dsl/value';
+import { containsSecretMarker, isPlainObject } from '../dsl/runtime';
 import type { RunEvent } from './contract';
 
 /** Unconsumed events kept. */

@@ -1,4 +1,4 @@
-import type { RuleIR } from '../dsl/ir';
+import type { RuleIR } from '../dsl/runtime';
 import type { Harness } from './testing/harness';
 import { createHarness } from './testing/harness';
 import { SCENARIOS } from './testing/rule-scenarios';

@@ -15,9 +15,7 @@ import {
   TimeoutFailure,
   isCancellation,
 } from '@temporalio/workflow';
-import { EvalError } from '../dsl/errors';
-import type { RuleIR } from '../dsl/ir';
-import type { Span } from '../dsl/span';
+import { EvalError, type RuleIR, type Span } from '../dsl/runtime';
 import type { RunError } from './contract';
 import { sourceRef } from './contract';
 import { Suspend } from './resume';

@@ -21,10 +21,7 @@ import {
   isCancellation,
   sleep,
 } from '@temporalio/workflow';
-import { IR_VERSION } from '../dsl/ir';
-import type { StepIR } from '../dsl/ir';
-import type { Value } from '../dsl/value';
-import { formatDuration } from '../dsl/value-time';
+import { formatDuration, IR_VERSION, type StepIR, type Value } from '../dsl/runtime';
 import type { RunInput, RunResult } from './contract';
 import {
   RunFailure,

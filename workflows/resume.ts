@@ -12,12 +12,17 @@
  * cannot be frozen one by one) and inside `compensate`; a long loop inside a `parallel` branch
  * therefore cannot continue as new and relies on the server's history limits.
  */
-import type { Value } from '../dsl/value';
-import { isPlainObject } from '../dsl/value';
+import { isPlainObject, type Value } from '../dsl/runtime';
 import type { RunTrigger } from './contract';
 import type { EventBufferSnapshot } from './event-buffer';
 import type { FrameSnapshot } from './scope';
 import type { TimelineSnapshot } from './timeline';
+
+/** How a block may behave. */
+export interface BlockOptions {
+  /** Whether the block may continue as new at its safe points (not in `parallel`, `compensate`). */
+  readonly suspendable: boolean;
+}
 
 /** Version of the `ResumeState` layout; bump together with a `patched()` migration. */
 export const RESUME_VERSION = 1;

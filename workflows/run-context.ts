@@ -4,12 +4,16 @@
  * per-step occurrence counters behind idempotency keys, and what the run is doing right now.
  */
 import { workflowInfo } from '@temporalio/workflow';
-import type { EvalContext } from '../dsl/evaluator';
-import { evaluate } from '../dsl/evaluator';
-import type { ExprIR, RuleIR, StepIR } from '../dsl/ir';
-import type { Span } from '../dsl/span';
-import type { Value } from '../dsl/value';
-import { containsSecretMarker } from '../dsl/value';
+import {
+  containsSecretMarker,
+  type EvalContext,
+  evaluate,
+  type ExprIR,
+  type RuleIR,
+  type Span,
+  type StepIR,
+  type Value,
+} from '../dsl/runtime';
 import { ApprovalDesk } from './approvals';
 import type { RunError, RunInput, RunState, RunTrigger, Waiting } from './contract';
 import { sourceRef } from './contract';

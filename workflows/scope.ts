@@ -1,11 +1,9 @@
 /**
- * The interpreter's scope chain, mirroring the checker's (`dsl/checker-scope.ts`): a block gets a
+ * The interpreter's scope chain, mirroring the checker's (`dsl/check/scope.ts`): a block gets a
  * child frame, the names it binds end with it, `set` rebinds the nearest binding. The checker has
  * already refused shadowing, unbound `set`s and reserved names, so frames only store values.
  */
-import type { EvalScope } from '../dsl/evaluator';
-import type { Value } from '../dsl/value';
-import { defineField } from '../dsl/value';
+import { defineField, type EvalScope, type Value } from '../dsl/runtime';
 
 /** A plain JSON snapshot of one frame's own bindings (for continue-as-new and queries). */
 export type FrameSnapshot = Readonly<Record<string, Value>>;

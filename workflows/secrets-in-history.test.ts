@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { Worker } from '@temporalio/worker';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { createActivities, envSecrets } from '../activities';
-import { compileRuleSet } from '../dsl/rule-set';
+import { compileRuleSet } from '../dsl';
 import { quietTemporalRuntime } from '../engine/temporal/testing/quiet-runtime';
 import { createTimeSkippingEnv } from '../engine/temporal/time-skipping';
 import { INTERPRETER_WORKFLOW_TYPE, stateQuery, type RunInput } from './contract';

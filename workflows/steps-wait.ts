@@ -9,24 +9,24 @@
  * event's data; the first fitting event, in arrival order, is consumed.
  */
 import { CancellationScope, condition, sleep, workflowInfo } from '@temporalio/workflow';
-import { evaluateCondition } from '../dsl/evaluator';
-import type { StepIR } from '../dsl/ir';
-import type { Value } from '../dsl/value';
-import { kindOf } from '../dsl/value';
-import { formatDuration } from '../dsl/value-time';
+import { evaluateCondition, formatDuration, kindOf, type StepIR, type Value } from '../dsl/runtime';
 import { engine } from './actions';
 import type { RunEvent } from './contract';
 import { RunFailure, RunFailureTypes, actionFailure } from './failures';
-import type { ResumeBlock, ResumeInner } from './resume';
+import type { BlockOptions, ResumeInner } from './resume';
 import { Suspend } from './resume';
 import type { RunContext } from './run-context';
 import type { Frame } from './scope';
-import type { BlockOptions } from './steps';
-import { runNested } from './steps';
 import { displayText, isoAt, readTime } from './values';
 
 type WaitStep = Extract<StepIR, { kind: 'wait' }>;
 type ApproveStep = Extract<StepIR, { kind: 'approve' }>;
+
+/**
+ * How a `wait for` or `approve` ended: it got its event or decision, or its time ran out and the
+ * caller runs the `on timeout` body (a nested block, which `steps.ts` runs).
+ */
+export type WaitOutcome = 'done' | 'timeout';
 
 /** `sleep DURATION`: a durable timer; zero or negative does not wait. */
 export async function runSleep(
@@ -80,8 +80,7 @@ export async function runWait(
   frame: Frame,
   options: BlockOptions,
   inner: ResumeInner | undefined,
-): Promise<void> {
-  if (inner?.kind === 'timeout') return runOnTimeout(run, step.onTimeout, frame, options, inner.block);
+): Promise<WaitOutcome> {
   const deadline =
     inner?.kind === 'wait' ? inner.deadline : step.withinMs !== undefined ? Date.now() + step.withinMs : null;
   const accepts = (event: RunEvent): boolean => {
@@ -97,11 +96,11 @@ export async function runWait(
   if (outcome !== 'timeout') {
     run.timeline.add('event', `${outcome.type} ${outcome.id}`, step.span);
     if (step.as !== undefined) frame.bind(step.as, outcome.data as Value);
-    return;
+    return 'done';
   }
   run.timeline.add('timeout', `no ${step.event} arrived in time`, step.span);
   if (step.as !== undefined) frame.bind(step.as, null);
-  await runOnTimeout(run, step.onTimeout, frame, options, undefined);
+  return 'timeout';
 }
 
 /** Subscribes, blocks until a fitting event, the deadline or a suspension, unsubscribes. */
@@ -212,8 +211,7 @@ export async function runApprove(
   frame: Frame,
   options: BlockOptions,
   inner: ResumeInner | undefined,
-): Promise<void> {
-  if (inner?.kind === 'timeout') return runOnTimeout(run, step.onTimeout, frame, options, inner.block);
+): Promise<WaitOutcome> {
   const description = displayText(run.eval(step.description, frame));
   const role = step.by ? displayText(run.eval(step.by, frame)) : undefined;
   const deadline =
@@ -243,22 +241,10 @@ export async function runApprove(
     const verdict = decision['approved'] === true ? 'approved' : 'rejected';
     run.timeline.add('approval', `${verdict} by ${String(decision['by'])}${comment}`, step.span);
     if (step.as !== undefined) frame.bind(step.as, decision);
-    return;
+    return 'done';
   }
   if (suspend) throw Suspend.inside({ kind: 'approve', deadline });
   run.timeline.add('timeout', 'no decision in time', step.span);
   if (step.as !== undefined) frame.bind(step.as, null);
-  await runOnTimeout(run, step.onTimeout, frame, options, undefined);
-}
-
-/** The `on timeout` body of a `wait for` or `approve`, in its own block. */
-async function runOnTimeout(
-  run: RunContext,
-  steps: readonly StepIR[] | undefined,
-  frame: Frame,
-  options: BlockOptions,
-  resume: ResumeBlock | undefined,
-): Promise<void> {
-  if (!steps || steps.length === 0) return;
-  await runNested(run, steps, frame, options, resume, (block) => ({ kind: 'timeout', block }));
+  return 'timeout';
 }

@@ -8,24 +8,15 @@
  * Blocks are where continue-as-new may happen (see `resume.ts`).
  */
 import { CancellationScope } from '@temporalio/workflow';
-import { evaluateCondition } from '../dsl/evaluator';
-import type { StepIR } from '../dsl/ir';
-import type { Value } from '../dsl/value';
-import { kindOf } from '../dsl/value';
+import { evaluateCondition, kindOf, type StepIR, type Value } from '../dsl/runtime';
 import { runCall, runEmit } from './actions';
 import { RunFailure, RunFailureTypes, StopRun, toRunError } from './failures';
-import type { ResumeBlock, ResumeInner } from './resume';
+import type { BlockOptions, ResumeBlock, ResumeInner } from './resume';
 import { Suspend } from './resume';
 import type { RunContext } from './run-context';
 import type { Frame } from './scope';
 import { runApprove, runSleep, runSleepUntil, runWait } from './steps-wait';
 import { displayText, preview } from './values';
-
-/** How a block may behave. */
-export interface BlockOptions {
-  /** Whether the block may continue as new at its safe points (not in `parallel`, `compensate`). */
-  readonly suspendable: boolean;
-}
 
 /**
  * Runs `steps` in `frame`, from the start or from `resume`. Before each step, when the history is
@@ -152,9 +143,16 @@ async function dispatch(
     case 'sleep_until':
       return runSleepUntil(run, step, frame);
     case 'wait':
-      return runWait(run, step, frame, options, inner);
-    case 'approve':
-      return runApprove(run, step, frame, options, inner);
+    case 'approve': {
+      // The `on timeout` body is a nested block, run here so the waiting steps need no block runner.
+      if (inner?.kind === 'timeout') return runOnTimeout(run, step.onTimeout, frame, options, inner.block);
+      const outcome =
+        step.kind === 'wait'
+          ? await runWait(run, step, frame, options, inner)
+          : await runApprove(run, step, frame, options, inner);
+      if (outcome === 'timeout') await runOnTimeout(run, step.onTimeout, frame, options, undefined);
+      return;
+    }
     case 'log':
       run.timeline.add('log', displayText(run.eval(step.message, frame)), step.span);
       return;
@@ -256,4 +254,16 @@ async function runParallel(
     ),
   );
   if (first) throw first.error;
+}
+
+/** The `on timeout` body of a `wait for` or `approve`, in its own block. */
+async function runOnTimeout(
+  run: RunContext,
+  steps: readonly StepIR[] | undefined,
+  frame: Frame,
+  options: BlockOptions,
+  resume: ResumeBlock | undefined,
+): Promise<void> {
+  if (!steps || steps.length === 0) return;
+  await runNested(run, steps, frame, options, resume, (block) => ({ kind: 'timeout', block }));
 }

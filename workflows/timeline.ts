@@ -3,7 +3,7 @@
  * state it carries through continue-as-new: the latest `TIMELINE_LIMIT` entries are kept, older
  * ones are counted.
  */
-import type { Span } from '../dsl/span';
+import type { Span } from '../dsl/runtime';
 import type { TimelineEntry } from './contract';
 import { sourceRef } from './contract';
 

@@ -2,9 +2,15 @@
  * Small helpers for runtime values at the interpreter's edges: text for people (timeline lines,
  * approval descriptions, `stop` / `fail` messages) and data coming in from outside.
  */
-import type { Value } from '../dsl/value';
-import { isSecretRef, isSecretTemplate, previewValue } from '../dsl/value';
-import { formatTime, isRepresentableTime, parseTime } from '../dsl/value-time';
+import {
+  formatTime,
+  isRepresentableTime,
+  isSecretRef,
+  isSecretTemplate,
+  parseTime,
+  previewValue,
+  type Value,
+} from '../dsl/runtime';
 
 /** What a secret looks like in text meant for people. */
 export const REDACTED = '***';

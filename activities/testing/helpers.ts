@@ -1,7 +1,7 @@
 /** Small helpers shared by the activity tests. */
 import { ApplicationFailure } from '@temporalio/common';
 import type { SecretResolver } from '../secrets';
-import type { ActivityDeps, RunActionInput } from '../types';
+import type { ActivityDeps, RunActionInput } from '../contract';
 
 /** The failure a promise rejects with; fails the test when it resolves or throws something else. */
 export async function failureOf(promise: Promise<unknown>): Promise<ApplicationFailure> {

@@ -1,6 +1,6 @@
 import { Controller, Get, Inject, Query } from '@nestjs/common';
 import { RuleRegistry } from '../../engine/registry/registry';
-import type { AuditEntry } from '../../engine/registry/types';
+import type { AuditEntry } from '../../engine/registry/records';
 import { ApiQuery, ApiTags } from '@nestjs/swagger';
 import { ApiRoute } from '../openapi/api-route.decorator';
 import { InvalidBodyError } from '../common/problems';

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query } from '@nestjs/common';
 import { createTwoFilesPatch } from 'diff';
 import { RuleRegistry } from '../../engine/registry/registry';
-import type { RuleSummary, RuleVersion, RuleVersionSummary } from '../../engine/registry/types';
+import type { RuleSummary, RuleVersion, RuleVersionSummary } from '../../engine/registry/records';
 import { ApiBody, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal } from '../auth/role.decorator';
 import type { Principal } from '../auth/roles';

@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, Post } from '@nestjs/common';
 import { RuleRegistry } from '../../engine/registry/registry';
-import type { RuleChange, RuleSummary } from '../../engine/registry/types';
+import type { RuleChange, RuleSummary } from '../../engine/registry/records';
 import { diagnosticsToJson, validateRuleFiles, type DiagnosticJson } from '../../engine/rule-validation';
 import { ApiBody, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal } from '../auth/role.decorator';

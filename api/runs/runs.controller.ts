@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query } from '@nestjs/common';
 import { Client } from '@temporalio/client';
 import { ActiveRuleCache } from '../../engine/registry/active-rules';
-import { startManualRun, type ManualRunRequest } from '../../engine/router/manual';
+import { startManualRun, type ManualRunRequest } from '../../engine/router';
 import type { ApprovalDecision } from '../../workflows/contract';
 import { ApiBody, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal } from '../auth/role.decorator';

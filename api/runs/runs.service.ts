@@ -7,7 +7,7 @@ import {
   type WorkflowHandle,
 } from '@temporalio/client';
 import { executionInfoFromRaw } from '@temporalio/client/lib/helpers';
-import { ruleWorkflowId } from '../../engine/router/workflow-ids';
+import { ruleWorkflowId } from '../../engine/router';
 import {
   INTERPRETER_WORKFLOW_TYPE,
   approveUpdate,

@@ -5,7 +5,7 @@
 import { tmpdir } from 'node:os';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
-import type { RunActionInput } from '../../activities/types';
+import type { RunActionInput } from '../../activities/contract';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import request from 'supertest';
 import { loadConfig } from '../../engine/config';

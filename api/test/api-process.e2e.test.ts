@@ -9,7 +9,7 @@ import { testDatabaseUrl } from '../../engine/db/testing/test-database';
 import { startRuntime, type Runtime } from '../../engine/process/runtime';
 import { RuleRegistry } from '../../engine/registry/registry';
 import { freePort, startDevServer, type DevServer } from '../../engine/temporal/dev-server';
-import { eventually } from '../../engine/router/testing/engine-harness';
+import { eventually } from '../../engine/testing/eventually';
 import { quietTemporalRuntime } from '../../engine/temporal/testing/quiet-runtime';
 import { apiPart } from '../api.part';
 import { ADMIN_TOKEN } from './api-harness';

@@ -1,4 +1,4 @@
-import { Router } from '../../engine/router/router';
+import { Router } from '../../engine/router';
 import { DEFAULT_BODY_LIMIT } from '../create-api-app';
 import { expectProblem, startApiHarness, type ApiHarness } from './api-harness';
 

@@ -1,4 +1,4 @@
-import { eventually } from '../../engine/router/testing/engine-harness';
+import { eventually } from '../../engine/testing/eventually';
 import { expectProblem, startApiHarness, type ApiHarness } from './api-harness';
 
 const RULES = `event order.placed {

@@ -1,6 +1,6 @@
 import { scheduleId } from '../../engine/schedules/schedule-spec';
 import { syncSchedules } from '../../engine/schedules/sync';
-import { eventually } from '../../engine/router/testing/engine-harness';
+import { eventually } from '../../engine/testing/eventually';
 import { expectProblem, startApiHarness, type ApiHarness } from './api-harness';
 
 const CATALOG = `action audit.record(order_id: string) -> { ok: bool }

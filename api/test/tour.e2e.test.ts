@@ -4,8 +4,8 @@
  * server and a worker running the real interpreter; the router (a loop of `opsflow api` in
  * production) is drained in-process where the tour waits for it.
  */
-import { Router } from '../../engine/router/router';
-import { eventually } from '../../engine/router/testing/engine-harness';
+import { Router } from '../../engine/router';
+import { eventually } from '../../engine/testing/eventually';
 import { startApiHarness, type ApiHarness } from './api-harness';
 
 const TOUR_RULES = `event order.placed {

@@ -24,8 +24,8 @@ import type {
   Stmt,
   StringPart,
   TypeExpr,
-} from '../ast';
-import type { Span } from '../span';
+} from '../ast/ast';
+import type { Span } from '../core/span';
 
 let line = 0;
 let currentFile = 'test.rule';

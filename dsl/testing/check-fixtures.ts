@@ -1,10 +1,10 @@
 /**
  * A small rule set shared by the checker and compiler tests: the inventory example of LANGUAGE.md.
  */
-import type { Clause, Decl, Stmt } from '../ast';
-import type { CheckOptions } from '../checker';
-import { checkProgram } from '../checker';
-import type { Diagnostic, DiagnosticCode } from '../diagnostics';
+import type { Clause, Decl, Stmt } from '../ast/ast';
+import type { CheckOptions } from '../check/checker';
+import { checkProgram } from '../check/checker';
+import type { Diagnostic, DiagnosticCode } from '../core/diagnostics';
 import { C, action, event, file, rule, tObj } from './ast-builders';
 
 export function fixtureDecls(): Decl[] {

@@ -5,8 +5,8 @@
  * `do`, `compensate`, `else`, `on timeout`, `branch`, `end` and `}`, and after the last declaration.
  */
 import fc from 'fast-check';
-import type { Clause, Decl, FieldDecl, IfBranch, SourceFile, Stmt } from '../ast';
-import { cleanComment } from '../attach-comments';
+import type { Clause, Decl, FieldDecl, IfBranch, SourceFile, Stmt } from '../ast/ast';
+import { cleanComment } from '../ast/attach-comments';
 
 /** Comment text as the front ends produce it: any text, Chinese included, no trailing blanks. */
 export const commentText: fc.Arbitrary<string> = fc

@@ -2,9 +2,9 @@
  * Typed IR for one expression, compiled through the real checker: evaluator tests build ASTs with
  * the builders and get exactly the IR the compiler would produce.
  */
-import type { Expr } from '../ast';
-import { compileProgram } from '../compile';
-import type { ExprIR } from '../ir';
+import type { Expr } from '../ast/ast';
+import { compileProgram } from '../check/compile';
+import type { ExprIR } from '../runtime/ir';
 import { C, S, file, rule } from './ast-builders';
 import { fixtureDecls } from './check-fixtures';
 

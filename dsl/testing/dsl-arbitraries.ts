@@ -19,8 +19,8 @@ import type {
   Stmt,
   StringPart,
   TypeExpr,
-} from '../ast';
-import type { Span } from '../span';
+} from '../ast/ast';
+import type { Span } from '../core/span';
 import { withComments } from './comment-arbitraries';
 
 /** Spans are ignored by the comparisons these arbitraries serve. */

@@ -1,11 +1,11 @@
 /**
  * A scope and clock for evaluator tests: an `inventory.updated` event matching `check-fixtures.ts`.
  */
-import type { Expr } from '../ast';
-import { EvalError } from '../errors';
-import type { EvalErrorCode } from '../errors';
-import { evaluate } from '../evaluator';
-import type { Value } from '../value';
+import type { Expr } from '../ast/ast';
+import { EvalError } from '../runtime/errors';
+import type { EvalErrorCode } from '../runtime/errors';
+import { evaluate } from '../runtime/evaluator';
+import type { Value } from '../runtime/value';
 import { compileExpr } from './compile-expr';
 
 export const NOW = Date.UTC(2024, 4, 2, 10, 0, 0);

@@ -2,10 +2,10 @@
  * What an evaluation gave, as plain data a test can compare: the value, or the `EvalError`'s code,
  * message and span.
  */
-import { EvalError } from '../errors';
-import type { EvalErrorCode } from '../errors';
-import type { Span } from '../span';
-import type { Value } from '../value';
+import { EvalError } from '../runtime/errors';
+import type { EvalErrorCode } from '../runtime/errors';
+import type { Span } from '../core/span';
+import type { Value } from '../runtime/value';
 
 export type Outcome =
   { readonly value: Value } | { readonly code: EvalErrorCode; readonly message: string; readonly span: Span };

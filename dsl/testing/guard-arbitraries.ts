@@ -3,7 +3,7 @@
  * compile the text with the real compiler and compare evaluators on the IR it produces.
  */
 import fc from 'fast-check';
-import type { Value } from '../value';
+import type { Value } from '../runtime/value';
 import { value as anyValue } from './ir-arbitraries';
 
 /** The event type the guards read. */

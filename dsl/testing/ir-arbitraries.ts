@@ -1,13 +1,14 @@
 /**
- * Random IR expressions and scopes for comparing evaluators (`compile-expr.property.test.ts`):
- * every expression kind, every operator and mode, built directly as IR so that ill-typed and
- * unusual combinations (nulls, secrets, `any` data of the wrong kind) are covered as well as the
- * ones the checker allows. Each node gets its own span, so a test can tell which node failed.
+ * Random IR expressions and scopes for comparing evaluators
+ * (`runtime/fast/closures.property.test.ts`): every expression kind, every operator and mode, built
+ * directly as IR so that ill-typed and unusual combinations (nulls, secrets, `any` data of the
+ * wrong kind) are covered as well as the ones the checker allows. Each node gets its own span, so a
+ * test can tell which node failed.
  */
 import fc from 'fast-check';
-import type { ArithOp, CompareMode, CompareOp, ExprIR } from '../ir';
-import type { Span } from '../span';
-import type { Value } from '../value';
+import type { ArithOp, CompareMode, CompareOp, ExprIR } from '../runtime/ir';
+import type { Span } from '../core/span';
+import type { Value } from '../runtime/value';
 
 const FIELDS = ['a', 'b', 'qty', 'sku', 'tags', '$secret', '__proto__', 'toString', 'length'] as const;
 

@@ -20,8 +20,8 @@ import type {
   Stmt,
   StringPart,
   TypeExpr,
-} from '../ast';
-import type { Span } from '../span';
+} from '../ast/ast';
+import type { Span } from '../core/span';
 import { withComments } from './comment-arbitraries';
 
 const S: Span = { file: 'gen', line: 1, column: 1, endLine: 1, endColumn: 1 };

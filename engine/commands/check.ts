@@ -1,11 +1,17 @@
 import { Option, type Command } from 'commander';
-import { diagnosticToJson, renderDiagnostics } from '../../dsl/render';
-import { sortDiagnostics, type Diagnostic } from '../../dsl/diagnostics';
-import type { RuleIR } from '../../dsl/ir';
-import { parseRuleTests } from '../../dsl/rule-test';
-import { compileRuleSet, fileKind, type RuleSetInput } from '../../dsl/rule-set';
+import {
+  compileRuleSet,
+  type Diagnostic,
+  diagnosticToJson,
+  fileKind,
+  parseRuleTests,
+  renderDiagnostics,
+  type RuleIR,
+  type RuleSetInput,
+  sortDiagnostics,
+} from '../../dsl';
 import { prepareTest } from '../rule-tests/prepare';
-import { ExitCode, type CliIo } from '../cli';
+import { ExitCode, type CliIo } from '../cli-io';
 import { readRuleSet } from '../rule-files';
 
 /**

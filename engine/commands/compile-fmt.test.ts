@@ -1,7 +1,7 @@
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { withoutSpans } from '../../dsl/canonical-json';
+import { withoutSpans } from '../../dsl';
 import { projectRoot } from '../paths';
 import { runCli } from './testing/run-cli';
 

@@ -1,11 +1,8 @@
 import { statSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { stableStringify } from '../../dsl/compile';
-import { IR_VERSION } from '../../dsl/ir';
-import { renderDiagnostics } from '../../dsl/render';
-import { compileRuleSet } from '../../dsl/rule-set';
-import { ExitCode, type CliIo } from '../cli';
+import { compileRuleSet, IR_VERSION, renderDiagnostics, stableStringify } from '../../dsl';
+import { ExitCode, type CliIo } from '../cli-io';
 import { isRuleSetFile, readRuleSet } from '../rule-files';
 
 /**

@@ -1,11 +1,8 @@
 import { existsSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Option, type Command } from 'commander';
-import { printDsl } from '../../dsl/print-dsl';
-import { printYaml } from '../../dsl/print-yaml';
-import { renderDiagnostics } from '../../dsl/render';
-import { fileKind, parseSource } from '../../dsl/rule-set';
-import { ExitCode, type CliIo } from '../cli';
+import { fileKind, parseSource, printDsl, printYaml, renderDiagnostics } from '../../dsl';
+import { ExitCode, type CliIo } from '../cli-io';
 
 type Form = 'dsl' | 'yaml';
 

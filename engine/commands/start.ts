@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { ExitCode, type CliIo } from '../cli';
+import { ExitCode, type CliIo } from '../cli-io';
 import { loadConfig } from '../config';
 import { enginePart } from '../process/engine-part';
 import type { EnginePart } from '../process/extension';

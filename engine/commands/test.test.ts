@@ -1,8 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseRuleTests } from '../../dsl/rule-test';
-import { compileRuleSet } from '../../dsl/rule-set';
+import { compileRuleSet, parseRuleTests } from '../../dsl';
 import { projectRoot } from '../paths';
 import { readRuleSet } from '../rule-files';
 import { quietTemporalRuntime } from '../temporal/testing/quiet-runtime';

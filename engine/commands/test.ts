@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
-import { renderDiagnostics } from '../../dsl/render';
-import { formatDuration } from '../../dsl/value-time';
-import { ExitCode, type CliIo } from '../cli';
+import { formatDuration, renderDiagnostics } from '../../dsl';
+import { ExitCode, type CliIo } from '../cli-io';
 import { readRuleSet } from '../rule-files';
 import { runRuleTests, type RuleTestReport } from '../rule-tests/run-rule-tests';
 import { quietTemporalRuntime } from '../temporal/runtime-logging';

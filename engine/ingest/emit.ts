@@ -4,7 +4,7 @@
  * non-retryable failure; anything else (the database is down) stays retryable.
  */
 import { ApplicationFailure } from '@temporalio/common';
-import type { EmitEvent } from '../../activities/types';
+import type { EmitEvent } from '../../activities/contract';
 import { CausalDepthExceededError, EventValidationError } from '../errors';
 import type { EventStore } from './event-store';
 

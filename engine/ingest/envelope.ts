@@ -8,8 +8,7 @@
  * data must be a JSON object (rules read named fields), given inline — `data_base64` and non-JSON
  * `datacontenttype` are refused; extension attributes are ignored.
  */
-import { isPlainObject } from '../../dsl/value';
-import { parseTime } from '../../dsl/value-time';
+import { isPlainObject, parseTime } from '../../dsl/runtime';
 import type { EventProblem } from '../errors';
 
 /** Bounds on what one request may carry. */

@@ -10,8 +10,8 @@
  * `declared: false`; `unknownTypes: 'reject'` refuses it instead.
  */
 import { createHash } from 'node:crypto';
-import { conformFields } from '../../dsl/conform';
-import type { EmitOutput, EmittedEvent } from '../../activities/types';
+import { conformFields } from '../../dsl';
+import type { EmitOutput, EmittedEvent } from '../../activities/contract';
 import type { Sql } from '../db/sql';
 import { CausalDepthExceededError, EventValidationError, type EventProblem } from '../errors';
 import { ActiveRuleCache, type RuleIndex } from '../registry/active-rules';

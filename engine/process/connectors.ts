@@ -1,7 +1,5 @@
 import { existsSync } from 'node:fs';
-import type { ConnectorDecl } from '../../dsl/connector';
-import { renderDiagnostics } from '../../dsl/render';
-import { fileKind, parseRuleSet } from '../../dsl/rule-set';
+import { type ConnectorDecl, fileKind, parseRuleSet, renderDiagnostics } from '../../dsl';
 import { ConfigError } from '../errors';
 import { readRuleSet } from '../rule-files';
 

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { compileRuleSet } from '../../dsl/rule-set';
+import { compileRuleSet } from '../../dsl';
 import { INTERPRETER_WORKFLOW_TYPE, type RunInput, type RunResult } from '../../workflows/contract';
 import { loadConfig, type Config } from '../config';
 import { resolveTemporalCli } from '../temporal/binaries';

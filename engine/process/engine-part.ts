@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { renderDiagnostics } from '../../dsl/render';
+import { renderDiagnostics } from '../../dsl';
 import { createEmitEvent, EventStore } from '../ingest';
 import { ActiveRuleCache, deployRuleSet } from '../registry';
 import { createSubscriptionActivities, Router } from '../router';

@@ -1,5 +1,5 @@
 import type { Client } from '@temporalio/client';
-import type { EmitEvent } from '../../activities/types';
+import type { EmitEvent } from '../../activities/contract';
 import type { Config } from '../config';
 import type { Database } from '../db/sql';
 import type { EngineActivities } from '../../workflows/contract';

@@ -1,4 +1,4 @@
-import type { CliIo } from '../cli';
+import type { CliIo } from '../cli-io';
 import type { Config } from '../config';
 import { quietTemporalRuntime } from '../temporal/runtime-logging';
 import { startRuntime, type RuntimeOptions } from './runtime';

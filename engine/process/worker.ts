@@ -1,10 +1,10 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { Worker, type NativeConnection } from '@temporalio/worker';
 import { chainSecrets, createActivities, envSecrets, fileSecrets, FailureTypes } from '../../activities';
-import type { ConnectorDecl } from '../../dsl/connector';
+import type { ConnectorDecl } from '../../dsl';
 import type { EngineActivities } from '../../workflows/contract';
 import type { Config } from '../config';
-import type { EmitEvent } from '../../activities/types';
+import type { EmitEvent } from '../../activities/contract';
 import { cacheSizing, workerMemory, type CacheSizing, type WorkerMemory } from './worker-memory';
 
 export interface OpsflowWorkerOptions {

@@ -5,14 +5,15 @@
  * process sees another process's deploy on its next lookup.
  */
 import {
-  compiledCondition,
-  compiledExpression,
-  type CompiledCondition,
-  type CompiledExpression,
-} from '../../dsl/compile-expr';
-import type { EventSchemaIR, RuleIR } from '../../dsl/ir';
+  type EventSchemaIR,
+  fastCondition,
+  type FastCondition,
+  fastExpression,
+  type FastExpression,
+  type RuleIR,
+} from '../../dsl';
 import type { Sql } from '../db/sql';
-import type { ActiveRule } from './types';
+import type { ActiveRule } from './records';
 
 /** The current version of every rule that is not removed, by name. */
 export async function activeRules(db: Sql): Promise<ActiveRule[]> {
@@ -29,11 +30,14 @@ export async function activeRules(db: Sql): Promise<ActiveRule[]> {
   }));
 }
 
-/** A rule an event type triggers, with its guard and key compiled once per index. */
+/**
+ * A rule an event type triggers, with its guard and key in their fast form (`dsl/runtime/fast`),
+ * built once per index.
+ */
 export interface RouteTarget {
   readonly rule: ActiveRule;
-  readonly guard?: CompiledCondition;
-  readonly key?: CompiledExpression;
+  readonly guard?: FastCondition;
+  readonly key?: FastExpression;
 }
 
 /** The active rules indexed for routing and validation. */
@@ -41,7 +45,7 @@ export interface RuleIndex {
   readonly rules: readonly ActiveRule[];
   /** Enabled rules triggered by an event type (`on TYPE`). */
   byTrigger(type: string): readonly ActiveRule[];
-  /** The same rules, ready for the router: guard and key compiled. */
+  /** The same rules, ready for the router: guard and key in their fast form. */
   routesFor(type: string): readonly RouteTarget[];
   /**
    * Every distinct schema the active rules declare for an event type (usually one; two after a
@@ -74,8 +78,8 @@ export function indexRules(rules: readonly ActiveRule[]): RuleIndex {
       type,
       list.map((rule) => ({
         rule,
-        ...(rule.ir.guard ? { guard: compiledCondition(rule.ir.guard) } : {}),
-        ...(rule.ir.key ? { key: compiledExpression(rule.ir.key) } : {}),
+        ...(rule.ir.guard ? { guard: fastCondition(rule.ir.guard) } : {}),
+        ...(rule.ir.key ? { key: fastExpression(rule.ir.key) } : {}),
       })),
     );
   }

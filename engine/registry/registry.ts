@@ -4,8 +4,7 @@
  * audit lines. Every change runs in one transaction under one advisory lock, so two deploys at
  * once (from two API processes, or a SIGHUP during an upload) apply one after the other.
  */
-import type { RuleIR } from '../../dsl/ir';
-import { compileRuleSet, type RuleSetInput } from '../../dsl/rule-set';
+import { compileRuleSet, type RuleIR, type RuleSetInput } from '../../dsl';
 import type { Database, Sql } from '../db/sql';
 import { RuleNotFoundError } from '../errors';
 import type {
@@ -17,7 +16,7 @@ import type {
   RuleSummary,
   RuleVersion,
   RuleVersionSummary,
-} from './types';
+} from './records';
 
 /** Serialises registry changes across processes ("opsflow rules" in ASCII). */
 const REGISTRY_LOCK = 0x6f70732d72756c65n;

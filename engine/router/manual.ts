@@ -7,14 +7,12 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Client } from '@temporalio/client';
-import { conformFields, conformValue } from '../../dsl/conform';
-import { isPlainObject } from '../../dsl/value';
-import { parseTime } from '../../dsl/value-time';
+import { conformFields, conformValue, isPlainObject, parseTime } from '../../dsl';
 import { INTERPRETER_WORKFLOW_TYPE, type RunInput, type RunTrigger } from '../../workflows/contract';
 import type { Sql } from '../db/sql';
 import { ManualRunError, RuleNotFoundError } from '../errors';
 import { ActiveRuleCache } from '../registry/active-rules';
-import type { ActiveRule } from '../registry/types';
+import type { ActiveRule } from '../registry/records';
 import { manualWorkflowId } from './workflow-ids';
 
 export interface ManualRunDeps {

@@ -1,5 +1,5 @@
-import { compileRuleSet } from '../../dsl/rule-set';
-import type { ActiveRule } from '../registry/types';
+import { compileRuleSet } from '../../dsl';
+import type { ActiveRule } from '../registry/records';
 import type { StoredEventRow } from '../ingest/stored-event';
 import { inLanes, Lanes, orderingLane } from './ordering';
 

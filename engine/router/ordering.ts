@@ -3,9 +3,8 @@
  * independent, so a claimed batch starts them concurrently; two events for the same rule and key
  * keep their stored order (one key's runs see their triggers in the order they happened).
  */
-import type { Value } from '../../dsl/value';
-import { evaluate } from '../../dsl/evaluator';
-import type { ActiveRule } from '../registry/types';
+import { evaluate, type Value } from '../../dsl/runtime';
+import type { ActiveRule } from '../registry/records';
 import type { StoredEventRow } from '../ingest/stored-event';
 import { keyText } from './workflow-ids';
 

@@ -15,9 +15,7 @@
  *   type is one partition (its events route one batch at a time across processes);
  * - only `parallel` rules and no waits: no partition (NULL), any router takes them at once.
  */
-import { withoutSpans } from '../../dsl/canonical-json';
-import type { ExprIR, RuleIR, StepIR } from '../../dsl/ir';
-import type { Value } from '../../dsl/value';
+import { withoutSpans, type ExprIR, type RuleIR, type StepIR, type Value } from '../../dsl';
 import type { Sql } from '../db/sql';
 import type { RuleIndex } from '../registry/active-rules';
 import { keyText } from './workflow-ids';

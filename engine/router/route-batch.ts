@@ -8,7 +8,7 @@
 import type { Sql } from '../db/sql';
 import type { StoredEventRow } from '../ingest/stored-event';
 import type { RuleIndex } from '../registry/active-rules';
-import type { ActiveRule } from '../registry/types';
+import type { ActiveRule } from '../registry/records';
 import { inLanes, type LaneResult, type Lanes } from './ordering';
 import {
   eventScope,

@@ -7,10 +7,14 @@
  */
 import type { Client, WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/common';
-import { EvalError } from '../../dsl/errors';
-import type { EvalContext, EvalScope } from '../../dsl/evaluator';
-import { explainGuard, formatExplanation } from '../../dsl/explain';
-import type { Value } from '../../dsl/value';
+import {
+  type EvalContext,
+  EvalError,
+  type EvalScope,
+  explainGuard,
+  formatExplanation,
+  type Value,
+} from '../../dsl/runtime';
 import {
   enqueueSignal,
   INTERPRETER_WORKFLOW_TYPE,
@@ -20,7 +24,7 @@ import {
 import type { Sql } from '../db/sql';
 import { toRunEvent, type StoredEventRow } from '../ingest/stored-event';
 import type { RouteTarget } from '../registry/active-rules';
-import type { ActiveRule } from '../registry/types';
+import type { ActiveRule } from '../registry/records';
 import { findQueuedRun } from './queue-recovery';
 import { EVENT_ID_MEMO, keyText, ruleWorkflowId } from './workflow-ids';
 
@@ -83,8 +87,8 @@ export function eventScope(event: StoredEventRow): EventScope {
 }
 
 /**
- * Plans routing `event` to `target` (a rule with its guard and key compiled), given the outcome
- * row an earlier attempt left (if any).
+ * Plans routing `event` to `target` (a rule with its guard and key in their fast form), given the
+ * outcome row an earlier attempt left (if any).
  */
 export function planRoute(
   event: StoredEventRow,

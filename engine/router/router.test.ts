@@ -1,7 +1,8 @@
 import { WorkflowFailedError } from '@temporalio/client';
 import { ManualRunError } from '../errors';
 import { startManualRun } from './manual';
-import { eventually, startEngineHarness, type EngineHarness } from './testing/engine-harness';
+import { eventually } from '../testing/eventually';
+import { startEngineHarness, type EngineHarness } from './testing/engine-harness';
 
 // Real PostgreSQL, real Temporal dev server, the real interpreter; only actions are fakes.
 const RULES = `event ticket.opened {

@@ -1,4 +1,5 @@
-import { eventually, startEngineHarness, type EngineHarness } from './testing/engine-harness';
+import { startEngineHarness, type EngineHarness } from './testing/engine-harness';
+import { eventually } from '../testing/eventually';
 
 // Real PostgreSQL and Temporal dev server. The harness's event store does not wake routers in
 // its process (no `onStored`), like ingest in another process: only `LISTEN/NOTIFY` can, since

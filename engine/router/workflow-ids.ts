@@ -4,7 +4,7 @@
  * it started, and Temporal's id conflict policies carry the concurrency modes.
  */
 import { createHash, randomUUID } from 'node:crypto';
-import type { Value } from '../../dsl/value';
+import type { Value } from '../../dsl/runtime';
 
 /** Keys longer than this are hashed, to stay well inside Temporal's id length limit. */
 const MAX_KEY_TEXT = 200;

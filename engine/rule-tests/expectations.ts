@@ -1,4 +1,4 @@
-import type { ExpectedCall, RuleTest } from '../../dsl/rule-test';
+import type { ExpectedCall, RuleTest } from '../../dsl';
 import type { StartedCall } from './test-host';
 
 /** How a test run ended, as rule tests name it. */

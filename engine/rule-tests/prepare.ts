@@ -1,8 +1,13 @@
-import { conformFields, conformValue } from '../../dsl/conform';
-import { Codes, error, type Diagnostic } from '../../dsl/diagnostics';
-import type { RuleIR } from '../../dsl/ir';
-import type { RuleTest } from '../../dsl/rule-test';
-import { didYouMean } from '../../dsl/suggest';
+import {
+  Codes,
+  conformFields,
+  conformValue,
+  type Diagnostic,
+  didYouMean,
+  error,
+  type RuleIR,
+  type RuleTest,
+} from '../../dsl';
 import type { RunTrigger } from '../../workflows/contract';
 
 /** A test checked against its rule, with its inputs conformed to the declared types. */

@@ -1,12 +1,19 @@
 import { WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
-import { sortDiagnostics, type Diagnostic } from '../../dsl/diagnostics';
-import { evaluateCondition } from '../../dsl/evaluator';
-import { explainGuard, formatExplanation } from '../../dsl/explain';
-import type { RuleIR } from '../../dsl/ir';
-import { parseRuleTests, type RuleTest } from '../../dsl/rule-test';
-import { compileRuleSet, fileKind, type RuleSetInput } from '../../dsl/rule-set';
+import {
+  compileRuleSet,
+  type Diagnostic,
+  evaluateCondition,
+  explainGuard,
+  fileKind,
+  formatExplanation,
+  parseRuleTests,
+  type RuleIR,
+  type RuleSetInput,
+  type RuleTest,
+  sortDiagnostics,
+} from '../../dsl';
 import {
   approvalSignal,
   eventSignal,

@@ -8,7 +8,7 @@ import type {
   RunActionOutput,
 } from '../../activities';
 import { FailureTypes } from '../../activities/errors';
-import type { MockBehaviour } from '../../dsl/rule-test';
+import type { MockBehaviour } from '../../dsl';
 import type { EngineActivities } from '../../workflows/contract';
 
 /** One action call a run started (listed once however many attempts it took). */

@@ -6,8 +6,8 @@
  */
 import { createHash } from 'node:crypto';
 import type { ScheduleOptions, ScheduleSpec } from '@temporalio/client';
-import type { TriggerIR } from '../../dsl/ir';
-import type { ActiveRule } from '../registry/types';
+import type { TriggerIR } from '../../dsl/runtime';
+import type { ActiveRule } from '../registry/records';
 import { INTERPRETER_WORKFLOW_TYPE, type RunInput } from '../../workflows/contract';
 
 /** Every schedule opsflow owns starts with this; a sync never touches any other schedule. */

@@ -1,7 +1,7 @@
 import { Client, Connection, ScheduleNotFoundError } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import type { OpsflowActivities } from '../../activities';
-import type { RunActionInput } from '../../activities/types';
+import type { RunActionInput } from '../../activities/contract';
 import type { EngineActivities, RunInput } from '../../workflows/contract';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -22,7 +22,7 @@ import {
   triggerSchedule,
   unpauseSchedule,
 } from './operations';
-import { eventually } from '../router/testing/engine-harness';
+import { eventually } from '../testing/eventually';
 import { ScheduleSyncer, schedulesPart } from './schedule-part';
 import { DISABLED_NOTE, SCHEDULE_CATCHUP_WINDOW_MS, scheduleId } from './schedule-spec';
 import { syncSchedules, type SyncReport } from './sync';

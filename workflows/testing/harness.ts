@@ -6,9 +6,7 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
 import { Worker } from '@temporalio/worker';
-import { renderDiagnostics } from '../../dsl/render';
-import type { RuleIR } from '../../dsl/ir';
-import { compileRuleSet } from '../../dsl/rule-set';
+import { compileRuleSet, renderDiagnostics, type RuleIR } from '../../dsl';
 import { quietTemporalRuntime } from '../../engine/temporal/testing/quiet-runtime';
 import { createTimeSkippingEnv } from '../../engine/temporal/time-skipping';
 import type { RunEvent, RunInput, RunState } from '../contract';

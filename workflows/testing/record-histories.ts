@@ -16,7 +16,7 @@
 import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import type { RuleIR } from '../../dsl/ir';
+import type { RuleIR } from '../../dsl/runtime';
 import { INTERPRETER_VERSION } from '../interpreter';
 import type { Harness } from './harness';
 import { createHarness } from './harness';

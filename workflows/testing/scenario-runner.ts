@@ -5,8 +5,7 @@
  */
 import type { History } from '@temporalio/common/lib/proto-utils';
 import { temporal } from '@temporalio/proto';
-import type { RuleIR } from '../../dsl/ir';
-import { compileRuleSet } from '../../dsl/rule-set';
+import { compileRuleSet, type RuleIR } from '../../dsl';
 import { projectRoot } from '../../engine/paths';
 import { readRuleSet } from '../../engine/rule-files';
 import type { RunInput } from '../contract';

@@ -6,7 +6,7 @@
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { createActivities } from '../../../activities/index';
-import type { RunActionInput } from '../../../activities/types';
+import type { RunActionInput } from '../../../activities/contract';
 import { freshDatabase, type FreshDatabase } from '../../db/testing/fresh-database';
 import { createEmitEvent } from '../../ingest/emit';
 import { EventStore } from '../../ingest/event-store';
@@ -122,18 +122,4 @@ export async function startEngineHarness(): Promise<EngineHarness> {
     await database.drop();
     throw err;
   }
-}
-
-/** Polls `check` until it returns true (or throws after `timeoutMs`). */
-export async function eventually(
-  check: () => Promise<boolean>,
-  timeoutMs = 20_000,
-  what = 'condition',
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await check()) return;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`timed out waiting for ${what}`);
 }
