@@ -2,7 +2,9 @@
  * `npm run bench:ingest`: events/s from HTTP ingest (POST /v1/events, stored, routed by the
  * router) to run started, against raw `client.workflow.start` of the same interpreter input on the
  * same dev server in the same run; p50/p99 ingest latency; and the router's subscription lookup
- * with 10,000 waiting runs against 10. Targets: ≥ 0.9× the raw start rate; lookup flat.
+ * with 10,000 waiting runs against 10. Targets: ≥ 0.9× the raw start rate; lookup flat. Then the
+ * latency at fixed offered rates and the emit wake-up, on the dev server and on the real Temporal
+ * server (`latency.ts`).
  *
  * The engine runs as deployed: `opsflow api` (API + router) and `opsflow worker` are separate
  * processes, the load comes from this one. Each round posts 1,000 events (`BENCH_EVENTS`) with 20
@@ -14,7 +16,6 @@
  * the first time, like the tests.
  */
 import { Client, Connection } from '@temporalio/client';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -28,6 +29,8 @@ import { quietTemporalRuntime } from '../engine/temporal/runtime-logging';
 import { INTERPRETER_WORKFLOW_TYPE, type RunInput } from '../workflows/contract';
 import type { Database } from '../engine/db/sql';
 import { machine, markdownTable, progress, saveReport, summarize, type BenchmarkReport } from './harness';
+import { latencyFigures } from './latency';
+import { spawnOpsflow, waitFor } from './processes';
 
 const RULES = `event order.placed { order_id: string }
 event ticket.resolved { ticket_id: string }
@@ -85,47 +88,6 @@ async function lookupMs(db: Database, waiting: number): Promise<number> {
     if (found.length !== 1) throw new Error(`lookup found ${found.length} runs for ${wanted}`);
   }
   return summarize(times.slice(50)).median;
-}
-
-/** A child process running one opsflow command from the sources, with its output kept for errors. */
-interface Child {
-  readonly process: ChildProcess;
-  output(): string;
-  stop(): Promise<void>;
-}
-
-function spawnOpsflow(command: string, env: Record<string, string>): Child {
-  const child = spawn(
-    process.execPath,
-    ['-r', '@swc-node/register', join(__dirname, 'engine-process.ts'), command],
-    {
-      cwd: join(__dirname, '..'),
-      env: { ...process.env, ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
-  let output = '';
-  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  return {
-    process: child,
-    output: () => output,
-    stop: async () => {
-      if (child.exitCode !== null) return;
-      const exited = new Promise((resolve) => child.once('exit', resolve));
-      child.kill('SIGTERM');
-      await exited;
-    },
-  };
-}
-
-async function waitFor(what: string, child: Child, ready: () => Promise<boolean>): Promise<void> {
-  const deadline = Date.now() + 120_000;
-  while (!(await ready().catch(() => false))) {
-    if (child.process.exitCode !== null || Date.now() > deadline)
-      throw new Error(`${what} did not start:\n${child.output()}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
 }
 
 /** CPU time (user + system, ms) a process used so far, from /proc (Linux). */
@@ -287,6 +249,7 @@ export async function benchIngest(): Promise<BenchmarkReport> {
     parts.map((name, i) => `${name} ${cpuOf(rounds, i).toFixed(2)}`).join(', ');
   progress(`CPU ms per event via HTTP: ${breakdown(ingestCpu)}`);
   progress(`CPU ms per event raw: ${breakdown(rawCpu)}`);
+  const atRates = await latencyFigures();
   const lat = [...latencies].sort((a, b) => a - b);
   const pct = (p: number): number => lat[Math.min(lat.length - 1, Math.floor((p / 100) * lat.length))];
   const one = (v: number) => summarize([v]);
@@ -322,6 +285,7 @@ export async function benchIngest(): Promise<BenchmarkReport> {
         target: 'flat (≤ 2×)',
         met: lookup10k / lookup10 <= 2,
       },
+      ...atRates,
     ],
   };
 }

@@ -92,7 +92,13 @@ export const CONFIG_SCHEMA: readonly ConfigVariable[] = [
     group: 'engine',
     default: '200',
     description:
-      'How often an idle router looks for events stored by other processes (emits from workers, ingest on other api processes), in milliseconds. Events ingested by the same process are routed at once.',
+      'Fallback poll of an idle router, in milliseconds: events stored by other processes (emits from workers, ingest on other api processes) wake it at once over PostgreSQL `LISTEN/NOTIFY`; the poll catches anything a lost notification missed. Events ingested by the same process are routed at once.',
+  },
+  {
+    name: 'OPSFLOW_WORKER_MEMORY_MB',
+    group: 'engine',
+    description:
+      'Memory a worker may use, in MB: its workflow cache is sized to fit (runs beyond it are evicted and replayed when their event arrives). Unset: the container limit (cgroup), else a quarter of the machine.',
   },
   {
     name: 'PORT',

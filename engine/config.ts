@@ -50,6 +50,8 @@ export interface Config {
   readonly maxCausalDepth: number;
   /** `OPSFLOW_ROUTER_POLL_MS`: how often an idle router polls for events stored elsewhere. */
   readonly routerPollMs: number;
+  /** `OPSFLOW_WORKER_MEMORY_MB`: the worker's memory budget; unset, it is detected. */
+  readonly workerMemoryMb?: number;
   /** Requests per second per API key on `POST /v1/events`; 0 means no limit. */
   readonly ingestRateLimit: number;
   /** The level of the API's request log. */
@@ -167,6 +169,9 @@ export function loadConfig(env: Env, options: LoadConfigOptions = {}): Config {
     taskQueue: read.text('OPSFLOW_TASK_QUEUE'),
     maxCausalDepth: read.integer('OPSFLOW_MAX_CAUSAL_DEPTH', 1, 100),
     routerPollMs: read.integer('OPSFLOW_ROUTER_POLL_MS', 10, 60_000),
+    ...(read.optional('OPSFLOW_WORKER_MEMORY_MB') !== undefined
+      ? { workerMemoryMb: read.integer('OPSFLOW_WORKER_MEMORY_MB', 256, 1_048_576) }
+      : {}),
     ingestRateLimit: read.integer('OPSFLOW_INGEST_RATE_LIMIT', 0, 1_000_000),
     logLevel: read.oneOf('OPSFLOW_LOG_LEVEL', LOG_LEVELS),
     bulkRerunRate: read.integer('OPSFLOW_BULK_RERUN_RATE', 1, 1000),

@@ -8,6 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { apiKill } from './api-kill';
+import { cluster } from './cluster';
 import { postgresRestart } from './postgres-restart';
 import { redeploy } from './redeploy';
 import type { Check, FaultContext, Figures, Scenario } from './scenario';
@@ -15,7 +16,9 @@ import { temporalRestart } from './temporal-restart';
 import { workerKill } from './worker-kill';
 
 const SCENARIOS: readonly Scenario[] = [workerKill, temporalRestart, apiKill, postgresRestart, redeploy];
-/** A scenario taking longer than this is stopped and counted as failed. */
+/** Run only when named (`npm run test:cluster` names `cluster`): not part of `npm run test:faults`. */
+const NAMED_ONLY: readonly Scenario[] = [cluster];
+/** A scenario taking longer than this (or its own `timeoutMs`) is stopped and counted as failed. */
 const SCENARIO_TIMEOUT_MS = 240_000;
 
 interface Outcome {
@@ -35,14 +38,15 @@ async function main(args: readonly string[]): Promise<number> {
   // `--no-build`: use the dist/ already there (right after `npm run build`).
   const build = !args.includes('--no-build');
   const argv = args.filter((a) => a !== '--no-build');
-  const unknown = argv.filter((name) => !SCENARIOS.some((s) => s.name === name));
+  const known = [...SCENARIOS, ...NAMED_ONLY];
+  const unknown = argv.filter((name) => !known.some((s) => s.name === name));
   if (unknown.length > 0) {
     process.stderr.write(
-      `unknown scenario(s): ${unknown.join(', ')}; known: ${SCENARIOS.map((s) => s.name).join(', ')}\n`,
+      `unknown scenario(s): ${unknown.join(', ')}; known: ${known.map((s) => s.name).join(', ')}\n`,
     );
     return 2;
   }
-  const selected = argv.length > 0 ? SCENARIOS.filter((s) => argv.includes(s.name)) : SCENARIOS;
+  const selected = argv.length > 0 ? known.filter((s) => argv.includes(s.name)) : SCENARIOS;
   const databaseUrl = process.env.DATABASE_URL;
   if (!databaseUrl) {
     process.stderr.write('DATABASE_URL is not set: run `npm run test:faults`, which provisions PostgreSQL\n');
@@ -96,14 +100,12 @@ async function runScenario(scenario: Scenario, databaseUrl: string): Promise<Out
     },
   };
   let timer: NodeJS.Timeout | undefined;
+  const timeoutMs = scenario.timeoutMs ?? SCENARIO_TIMEOUT_MS;
   try {
     const result = await Promise.race([
       scenario.run(ctx),
       new Promise<never>((_, reject) => {
-        timer = setTimeout(
-          () => reject(new Error(`did not finish within ${SCENARIO_TIMEOUT_MS / 1000} s`)),
-          SCENARIO_TIMEOUT_MS,
-        );
+        timer = setTimeout(() => reject(new Error(`did not finish within ${timeoutMs / 1000} s`)), timeoutMs);
       }),
     ]);
     const { figures } = result;

@@ -63,6 +63,8 @@ export interface Scenario {
   readonly name: string;
   /** One line for the progress output and the README. */
   readonly title: string;
+  /** Longer than the runner's default bound (4 minutes), for the cluster test. */
+  readonly timeoutMs?: number;
   run(ctx: FaultContext): Promise<ScenarioResult>;
 }
 

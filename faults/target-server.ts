@@ -17,6 +17,8 @@ export interface Effect {
   readonly path: string;
   readonly run: string;
   readonly step: string;
+  /** The whole request body (a scenario may send more than `{run, step}`, e.g. a sequence number). */
+  readonly body: Readonly<Record<string, unknown>>;
 }
 
 /** What the server saw, against the logical actions a scenario expected. */
@@ -70,9 +72,15 @@ export class TargetServer {
     return { requests: this.requests, effects: this.effects.size, held: this.held.length };
   }
 
-  /** The recorded side effects. */
+  /** The recorded side effects, in the order their first request arrived. */
   list(): Effect[] {
-    return [...this.effects.values()].map(({ key, path, run, step }) => ({ key, path, run, step }));
+    return [...this.effects.values()].map(({ key, path, run, step, body }) => ({
+      key,
+      path,
+      run,
+      step,
+      body,
+    }));
   }
 
   /** How many times a key arrived. */
@@ -135,7 +143,7 @@ export class TargetServer {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const key = req.headers['idempotency-key'];
-    let body: { run?: unknown; step?: unknown; hold?: unknown };
+    let body: { run?: unknown; step?: unknown; hold?: unknown; [field: string]: unknown };
     try {
       body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as typeof body;
     } catch {
@@ -151,7 +159,7 @@ export class TargetServer {
       // The side effect happens on the first delivery; a held one answers only when released.
       const answer =
         body.hold === true ? new Promise<void>((resolve) => this.held.push(resolve)) : Promise.resolve();
-      effect = { key, path: req.url ?? '', run: body.run, step: body.step, answer };
+      effect = { key, path: req.url ?? '', run: body.run, step: body.step, body, answer };
       this.effects.set(key, effect);
     }
     await effect.answer;

@@ -38,48 +38,9 @@ find_cli() {
 }
 
 build_cli() {
-  if ! command -v go >/dev/null 2>&1; then
-    log "The Temporal CLI was not found and Go is not installed to build it."
-    log "Install Go >= 1.25, or set TEMPORAL_CLI_PATH to an existing 'temporal' binary."
-    exit 1
-  fi
-  mkdir -p "$cache/bin"
-  # Two processes may want the binary at once (npm test and npm start): one builds, the other waits.
-  exec 9>"$cache/temporal-build.lock"
-  flock 9
-  if [ -x "$cached" ]; then
-    return 0
-  fi
-  log "Building the Temporal CLI $TEMPORAL_CLI_VERSION with go install (first time only; several minutes on 2 cores)..."
-  local tmp start n=0
-  tmp=$(mktemp -d "$cache/bin.XXXXXX")
-  start=$(date +%s)
-  # `go install -v` names each package as it is compiled: count them as progress.
-  if ! GOBIN="$tmp" GOFLAGS="${GOFLAGS:-} -mod=mod" go install -v "github.com/temporalio/cli/cmd/temporal@$TEMPORAL_CLI_VERSION" 2>"$tmp/build.log" \
-    | while IFS= read -r _; do
-      n=$((n + 1))
-      if [ -t 2 ]; then
-        printf '\r  %4d packages compiled, %3ds' "$n" "$(($(date +%s) - start))" >&2
-      elif [ $((n % 100)) -eq 0 ]; then
-        printf '  %d packages compiled, %ds\n' "$n" "$(($(date +%s) - start))" >&2
-      fi
-    done; then
-    log ""
-    cat "$tmp/build.log" >&2
-    rm -rf "$tmp"
-    log "Building the Temporal CLI failed (see above)."
-    exit 1
-  fi
-  if [ ! -x "$tmp/temporal" ]; then
-    cat "$tmp/build.log" >&2
-    rm -rf "$tmp"
-    log "go install finished but produced no 'temporal' binary."
-    exit 1
-  fi
-  mv "$tmp/temporal" "$cached"
-  rm -rf "$tmp"
-  [ -t 2 ] && printf '\n' >&2
-  log "Built $cached in $(($(date +%s) - start))s."
+  # shellcheck source=lib/go-install.sh
+  . "$root/scripts/lib/go-install.sh"
+  go_install_cached temporal-build "$cache/bin" "github.com/temporalio/cli/cmd/temporal@$TEMPORAL_CLI_VERSION=temporal"
 }
 
 cli=$(find_cli) || {

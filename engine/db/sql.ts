@@ -1,4 +1,5 @@
 import { Pool, type PoolClient, type PoolConfig } from 'pg';
+import { listen, type Listener } from './notify';
 
 /** The part of a SQL connection the engine uses: parameterised queries and plain scripts. */
 export interface Sql {
@@ -18,6 +19,11 @@ export interface Database extends Sql {
    * it ends, and statements issued meanwhile join it rather than commit on their own.
    */
   readonly singleSession?: true;
+  /**
+   * Calls `onNotify` for every `NOTIFY` on channel `name` of this schema (see notify.ts), from a
+   * session of its own. Absent on one session (embedded PGlite), where nothing else writes.
+   */
+  listen?(name: string, onNotify: () => void): Listener;
   close(): Promise<void>;
 }
 
@@ -61,6 +67,7 @@ export function pgDatabase(
         client.release(broken);
       }
     },
+    listen: (name, onNotify) => listen({ connectionString, ...config }, name, onNotify),
     close: () => pool.end(),
   };
 }

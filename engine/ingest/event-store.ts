@@ -15,6 +15,9 @@ import type { EmitOutput, EmittedEvent } from '../../activities/contract';
 import type { Sql } from '../db/sql';
 import { CausalDepthExceededError, EventValidationError, type EventProblem } from '../errors';
 import { ActiveRuleCache, type RuleIndex } from '../registry/active-rules';
+import { routePartition } from '../router/partitions';
+import { channelSql } from '../db/notify';
+import { EVENTS_CHANNEL } from './stored-event';
 import { parseEvents, type IncomingEvent, type IngestLimits } from './envelope';
 import { GroupCommit } from './group-commit';
 
@@ -50,6 +53,8 @@ interface Row {
   readonly time: string | null;
   readonly data: Readonly<Record<string, unknown>>;
   readonly causal_depth: number;
+  /** Its routing partition (`router/partitions.ts`), null when its routing needs no order. */
+  readonly route_partition: number | null;
 }
 
 /** Stores events; one instance per process is enough. */
@@ -80,7 +85,13 @@ export class EventStore {
     parsed.events.forEach((event, i) => {
       const checked = this.check(index, event, i, problems);
       declared.push(checked.declared);
-      rows.push({ ...event, data: checked.data, causal_depth: 0 });
+      const data = checked.data;
+      rows.push({
+        ...event,
+        data,
+        causal_depth: 0,
+        route_partition: routePartition(index, { type: event.type, data }),
+      });
     });
     if (problems.length > 0) throw new EventValidationError(problems);
     // The set is shared by the requests committed together: the first to claim an id stored it.
@@ -112,9 +123,12 @@ export class EventStore {
       time: null,
       data: event.data,
     };
-    const checked = this.check(await this.rules.get(), incoming, 0, problems);
+    const index = await this.rules.get();
+    const checked = this.check(index, incoming, 0, problems);
     if (problems.length > 0) throw new EventValidationError(problems);
-    await this.commits.write([{ ...incoming, data: checked.data, causal_depth: event.causalDepth }]);
+    const data = checked.data;
+    const route_partition = routePartition(index, { type: incoming.type, data });
+    await this.commits.write([{ ...incoming, data, causal_depth: event.causalDepth, route_partition }]);
     return { eventId: id };
   }
 
@@ -155,12 +169,16 @@ export class EventStore {
     for (const row of rows) if (!unique.has(row.id)) unique.set(row.id, row);
     // clock_timestamp() keeps the batch's order in received_at, which is the routing order.
     const { rows: inserted } = await this.db.query<{ id: string }>(
-      `INSERT INTO events (id, type, source, subject, time, data, causal_depth, received_at)
-       SELECT e.id, e.type, e.source, e.subject, coalesce(e.time, now()), e.data, e.causal_depth, clock_timestamp()
+      `WITH inserted AS (INSERT INTO events (id, type, source, subject, time, data, causal_depth, route_partition, received_at)
+       SELECT e.id, e.type, e.source, e.subject, coalesce(e.time, now()), e.data, e.causal_depth,
+              e.route_partition, clock_timestamp()
          FROM jsonb_to_recordset($1::jsonb)
-           AS e(id text, type text, source text, subject text, time timestamptz, data jsonb, causal_depth integer)
+           AS e(id text, type text, source text, subject text, time timestamptz, data jsonb,
+                causal_depth integer, route_partition smallint)
        ON CONFLICT (id) DO NOTHING
-       RETURNING id`,
+       RETURNING id)
+       -- Delivered at commit, once per transaction (identical notifications are folded).
+       SELECT id FROM inserted, LATERAL (SELECT pg_notify(${channelSql(EVENTS_CHANNEL)}, '')) AS wake`,
       [JSON.stringify([...unique.values()])],
     );
     if (inserted.length > 0) this.options.onStored?.();

@@ -11,6 +11,12 @@ export interface StoredEventRow {
   readonly causal_depth: number;
 }
 
+/**
+ * The `NOTIFY` channel (per schema, see db/notify.ts) told when new events are committed: routers
+ * in other processes wake at once instead of at their next poll.
+ */
+export const EVENTS_CHANNEL = 'opsflow_events';
+
 /** The columns to select for `StoredEventRow`. */
 export const STORED_EVENT_COLUMNS = 'id, type, source, time, data, causal_depth';
 

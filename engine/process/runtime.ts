@@ -105,6 +105,10 @@ export async function startRuntime(config: Config, options: RuntimeOptions): Pro
         connectors: loadConnectors(config.rulesDir, log),
         ...(engineActivities ? { engineActivities } : {}),
         ...(emitEvent ? { emitEvent } : {}),
+        onSized: (memory, sizing) =>
+          log(
+            `worker memory ${memory.megabytes} MB (${memory.source}): workflow cache of ${sizing.maxCachedWorkflows} runs`,
+          ),
       });
       const running = worker.run();
       done = running;

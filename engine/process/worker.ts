@@ -5,6 +5,7 @@ import type { ConnectorDecl } from '../../dsl';
 import type { EngineActivities } from '../../workflows/contract';
 import type { Config } from '../config';
 import type { EmitEvent } from '../../activities/contract';
+import { cacheSizing, workerMemory, type CacheSizing, type WorkerMemory } from './worker-memory';
 
 export interface OpsflowWorkerOptions {
   readonly config: Config;
@@ -13,6 +14,8 @@ export interface OpsflowWorkerOptions {
   /** From the engine core; without it a `wait for` fails the run as not configured. */
   readonly engineActivities?: EngineActivities;
   readonly emitEvent?: EmitEvent;
+  /** Told how the workflow cache was sized (the boot log prints it). */
+  readonly onSized?: (memory: WorkerMemory, sizing: CacheSizing) => void;
 }
 
 /** How long in-flight actions may finish after shutdown begins before they are cancelled. */
@@ -36,7 +39,11 @@ export function createOpsflowWorker(options: OpsflowWorkerOptions): Promise<Work
     ...(config.smtp ? { smtp: config.smtp } : {}),
     ...(options.emitEvent ? { emitEvent: options.emitEvent } : {}),
   });
+  const memory = workerMemory(config.workerMemoryMb);
+  const sizing = cacheSizing(memory.megabytes);
+  options.onSized?.(memory, sizing);
   return Worker.create({
+    ...sizing,
     connection: options.connection,
     namespace: config.temporal.namespace,
     taskQueue: config.taskQueue,

@@ -7,10 +7,12 @@
  */
 import type { Client } from '@temporalio/client';
 import type { Database, Sql } from '../db/sql';
-import { STORED_EVENT_COLUMNS, type StoredEventRow } from '../ingest/stored-event';
+import type { Listener } from '../db/notify';
+import { EVENTS_CHANNEL, STORED_EVENT_COLUMNS, type StoredEventRow } from '../ingest/stored-event';
 import { Nap } from '../process/nap';
 import { ActiveRuleCache } from '../registry/active-rules';
 import { Lanes } from './ordering';
+import { claimablePartitioned } from './partitions';
 import { routeEvents } from './route-batch';
 import type { RouteOutcome, RouteRuleDeps } from './route-rule';
 import { signalBatch, type Signalled } from './subscriptions';
@@ -61,6 +63,7 @@ export class Router {
   /** Shared by the batches in flight: one key's starts stay in stored order across batches. */
   private readonly lanes = new Lanes();
   private signalTail: Promise<void> = Promise.resolve();
+  private listener: Listener | undefined;
 
   constructor(private readonly options: RouterOptions) {
     this.rules = options.rules ?? new ActiveRuleCache(options.db);
@@ -88,14 +91,7 @@ export class Router {
   }
 
   private async claimAndRoute(tx: Sql, claimed?: (count: number) => void): Promise<RoutedEvent[]> {
-    // NO KEY UPDATE rather than UPDATE: outcome rows are written on other connections while the
-    // claim is held, and their foreign key to the event takes a KEY SHARE lock that UPDATE blocks.
-    const { rows } = await tx.query<StoredEventRow & { route_attempts: number }>(
-      `SELECT ${STORED_EVENT_COLUMNS}, route_attempts FROM events
-          WHERE route_status = 'pending' AND (route_after IS NULL OR route_after <= now())
-          ORDER BY received_at LIMIT $1 FOR NO KEY UPDATE SKIP LOCKED`,
-      [this.options.batchSize ?? 50],
-    );
+    const rows = await this.claim(tx);
     if (rows.length === 0) {
       claimed?.(0);
       return [];
@@ -107,6 +103,36 @@ export class Router {
     } finally {
       turn.done();
     }
+  }
+
+  /**
+   * Locks the rows of the next batch. NO KEY UPDATE rather than UPDATE: outcome rows are written
+   * on other connections while the claim is held, and their foreign key to the event takes a KEY
+   * SHARE lock that UPDATE blocks. Several sessions: only events of partitions this claim could
+   * lock (partitions.ts), so one key is never routed by two processes at once.
+   */
+  private async claim(tx: Sql): Promise<(StoredEventRow & { route_attempts: number })[]> {
+    const batchSize = this.options.batchSize ?? 50;
+    if (this.options.db.singleSession) {
+      const { rows } = await tx.query<StoredEventRow & { route_attempts: number }>(
+        `SELECT ${STORED_EVENT_COLUMNS}, route_attempts FROM events
+            WHERE route_status = 'pending' AND (route_after IS NULL OR route_after <= now())
+            ORDER BY received_at, id LIMIT $1 FOR NO KEY UPDATE SKIP LOCKED`,
+        [batchSize],
+      );
+      return rows;
+    }
+    const ids = await claimablePartitioned(tx, batchSize);
+    if (ids.length === 0) return [];
+    // Pending is checked again once locked: a router that held the partition before may have
+    // routed some of them since the candidates were read.
+    const { rows } = await tx.query<StoredEventRow & { route_attempts: number }>(
+      `SELECT ${STORED_EVENT_COLUMNS}, route_attempts FROM events
+          WHERE id = ANY($1::text[]) AND route_status = 'pending'
+          ORDER BY received_at, id FOR NO KEY UPDATE SKIP LOCKED`,
+      [ids],
+    );
+    return rows;
   }
 
   private async routeClaimed(
@@ -197,6 +223,9 @@ export class Router {
   start(): void {
     if (this.running) return;
     this.stopping = false;
+    // Events committed by other processes (ingest elsewhere, a worker's emit) wake it at once;
+    // the poll stays as the fallback (a lost notification, a listener reconnecting).
+    this.listener = this.options.db.listen?.(EVENTS_CHANNEL, () => this.wake());
     this.running = this.loop();
   }
 
@@ -210,6 +239,8 @@ export class Router {
   async stop(): Promise<void> {
     this.stopping = true;
     this.nap.wake();
+    await this.listener?.close();
+    this.listener = undefined;
     await this.running;
     this.running = undefined;
   }

@@ -1,10 +1,11 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { dirname } from 'node:path';
 import { Connection } from '@temporalio/client';
 import { ServerStartError } from '../errors';
 import { resolveTemporalCli } from './binaries';
+import { superviseChild } from './child-server';
 
 /** How to start a local Temporal dev server (`temporal server start-dev`) as a child process. */
 export interface DevServerOptions {
@@ -50,42 +51,19 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
   }
 
   const child = spawn(cli, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-  const output = tail(child);
   const address = `127.0.0.1:${port}`;
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  const killOnExit = (): void => {
-    child.kill('SIGKILL');
-  };
-  process.once('exit', killOnExit);
-
-  try {
-    await Promise.race([
-      waitUntilReady(address, namespace, options.readyTimeoutMs ?? 60_000),
-      exited.then((code) => {
-        throw new ServerStartError(`the Temporal dev server exited with code ${code}: ${output()}`);
-      }),
-    ]);
-  } catch (err) {
-    child.kill('SIGKILL');
-    process.removeListener('exit', killOnExit);
-    throw err instanceof ServerStartError
-      ? err
-      : new ServerStartError(`${String(err)}; server output: ${output()}`);
-  }
-
+  const server = await superviseChild(
+    child,
+    'the Temporal dev server',
+    () => waitUntilReady(address, namespace, options.readyTimeoutMs ?? 60_000),
+    10_000,
+  );
   return {
     address,
     namespace,
     uiUrl: options.uiPort ? `http://127.0.0.1:${options.uiPort}` : undefined,
-    pid: child.pid ?? -1,
-    async stop() {
-      process.removeListener('exit', killOnExit);
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-      await exited;
-      clearTimeout(timer);
-    },
+    pid: server.pid,
+    stop: () => server.stop(),
   };
 }
 
@@ -119,16 +97,4 @@ export function freePort(): Promise<number> {
       server.close(() => resolve(port));
     });
   });
-}
-
-/** Keeps the last lines the child printed, for error messages. */
-function tail(child: ChildProcess): () => string {
-  const lines: string[] = [];
-  const keep = (chunk: Buffer): void => {
-    lines.push(...chunk.toString('utf8').split('\n').filter(Boolean));
-    if (lines.length > 20) lines.splice(0, lines.length - 20);
-  };
-  child.stdout?.on('data', keep);
-  child.stderr?.on('data', keep);
-  return () => lines.join('\n') || '(no output)';
 }
