@@ -9,6 +9,7 @@ import { EventStore } from '../engine/ingest/event-store';
 import { ActiveRuleCache } from '../engine/registry/active-rules';
 import { RuleRegistry } from '../engine/registry/registry';
 import { AppModule } from './app.module';
+import { answerMethodNotAllowed } from './common/method-not-allowed';
 import { ProblemFilter } from './common/problem.filter';
 import {
   RequestLogController,
@@ -63,6 +64,7 @@ export async function createApiApp(options: ApiAppOptions): Promise<NestFastifyA
     store: new EventStore(db, {
       rules,
       maxCausalDepth: config.maxCausalDepth,
+      unknownTypes: config.undeclaredEvents,
       ...(options.onEventsStored ? { onStored: options.onEventsStored } : {}),
     }),
     registry: new RuleRegistry(db),
@@ -87,6 +89,7 @@ export async function createApiApp(options: ApiAppOptions): Promise<NestFastifyA
     });
   }
   addRequestIdHeader(fastify);
+  answerMethodNotAllowed(fastify);
   // The log is written asynchronously: what is buffered goes out before the process ends.
   fastify.addHook('onClose', (_instance, done) => {
     requestLog.flush();

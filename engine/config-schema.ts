@@ -135,6 +135,13 @@ export const CONFIG_SCHEMA: readonly ConfigVariable[] = [
       "Base URL of Temporal's Web UI, for the `temporalUiUrl` link of a run (`https://temporal.example.com`). Unset: the embedded dev server's UI (`http://localhost:$OPSFLOW_TEMPORAL_UI_PORT`), none with `TEMPORAL_ADDRESS`.",
   },
   {
+    name: 'OPSFLOW_UNDECLARED_EVENTS',
+    group: 'api',
+    default: 'reject',
+    description:
+      '`reject`: `POST /v1/events` refuses an event whose type no deployed rule declares (422 `unknown-event-type`, with the closest declared type). `store`: stores it anyway, shown with `declared: false` in `GET /v1/events/{id}` (it triggers nothing).',
+  },
+  {
     name: 'OPSFLOW_LOG_LEVEL',
     group: 'api',
     default: 'info',

@@ -60,6 +60,8 @@ export interface Config {
   readonly bulkRerunRate: number;
   /** Base URL of Temporal's Web UI (no trailing slash), for links to runs; unset when unknown. */
   readonly temporalUiUrl?: string;
+  /** `OPSFLOW_UNDECLARED_EVENTS`: refuse or store events of a type no deployed rule declares. */
+  readonly undeclaredEvents: 'reject' | 'store';
   readonly secretsFile?: string;
   readonly slack?: { readonly webhookUrl: string };
   readonly smtp?: SmtpConfig;
@@ -176,6 +178,7 @@ export function loadConfig(env: Env, options: LoadConfigOptions = {}): Config {
     logLevel: read.oneOf('OPSFLOW_LOG_LEVEL', LOG_LEVELS),
     bulkRerunRate: read.integer('OPSFLOW_BULK_RERUN_RATE', 1, 1000),
     ...temporalUi(read, temporal, problems),
+    undeclaredEvents: read.oneOf('OPSFLOW_UNDECLARED_EVENTS', ['reject', 'store'] as const),
     ...(secretsFile
       ? { secretsFile: isAbsolute(secretsFile) ? secretsFile : resolve(cwd, secretsFile) }
       : {}),

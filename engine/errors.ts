@@ -38,6 +38,10 @@ export interface FieldProblem {
 export interface EventProblem extends FieldProblem {
   /** Position in a batch; 0 for a single event. */
   readonly index: number;
+  /** Set for a type no deployed rule declares (the API answers `unknown-event-type`). */
+  readonly code?: 'unknown-event-type';
+  /** The declared type closest to an undeclared one, when one is close. */
+  readonly didYouMean?: string;
 }
 
 /** Ingest refused the events: malformed envelope, data not matching the schema, too large. Nothing was stored. */

@@ -22,6 +22,9 @@ export interface RunEvent {
   readonly source?: string;
   /** How many `emit`s led to this event (0 for events from outside). */
   readonly causalDepth?: number;
+  /** W3C Trace Context of the event (its CloudEvents `traceparent` extension): the run's trace. */
+  readonly traceparent?: string;
+  readonly tracestate?: string;
 }
 
 /** What started a run. */

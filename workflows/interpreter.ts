@@ -19,8 +19,11 @@ import {
   condition,
   continueAsNew,
   isCancellation,
+  makeContinueAsNewFunc,
   sleep,
+  workflowInfo,
 } from '@temporalio/workflow';
+import type { SearchAttributePair } from '@temporalio/common';
 import { formatDuration, IR_VERSION, type StepIR, type Value } from '../dsl/runtime';
 import type { RunInput, RunResult } from './contract';
 import {
@@ -37,6 +40,7 @@ import type { ResumeBlock, ResumeState } from './resume';
 import { RESUME_VERSION, Suspend, readResume } from './resume';
 import { RunContext, checkTrigger } from './run-context';
 import { Frame } from './scope';
+import { SEARCH_ATTRIBUTE_KEYS, nextRunSearchAttributes } from './search-attributes';
 import { runBlock } from './steps';
 
 /** The interpreter's behaviour version; any change to it goes through `patched()`. */
@@ -239,17 +243,26 @@ async function startNextQueued(run: RunContext, note: string): Promise<never> {
     note,
   };
   const { rule, version, key, historyEventLimit } = run.input;
-  return continueWith({
-    rule,
-    trigger: next,
-    ...(version !== undefined ? { version } : {}),
-    ...(key !== undefined ? { key } : {}),
-    ...(next.kind === 'event' && next.event.causalDepth !== undefined
-      ? { causalDepth: next.event.causalDepth }
-      : {}),
-    ...(historyEventLimit !== undefined ? { historyEventLimit } : {}),
-    resume,
-  });
+  // The next run describes its own trigger in its search attributes (event id, trace id). A run
+  // started without them (a server that has none registered, or an older release) keeps none.
+  const current = workflowInfo().typedSearchAttributes.getAll();
+  const searchAttributes = current.some((p) => p.key.name === SEARCH_ATTRIBUTE_KEYS.rule.name)
+    ? nextRunSearchAttributes(current, next)
+    : undefined;
+  return continueWith(
+    {
+      rule,
+      trigger: next,
+      ...(version !== undefined ? { version } : {}),
+      ...(key !== undefined ? { key } : {}),
+      ...(next.kind === 'event' && next.event.causalDepth !== undefined
+        ? { causalDepth: next.event.causalDepth }
+        : {}),
+      ...(historyEventLimit !== undefined ? { historyEventLimit } : {}),
+      resume,
+    },
+    searchAttributes,
+  );
 }
 
 /** Continues the same run as new from `position`, carrying its state. */
@@ -267,8 +280,13 @@ async function continueRun(run: RunContext, position: ResumeBlock): Promise<neve
   return continueWith({ ...run.input, resume });
 }
 
-async function continueWith(next: RunInput): Promise<never> {
+/**
+ * Continues as new with `next`. Search attributes carry over unless given: the server copies the
+ * current run's when the command names none (a long run resuming keeps its own).
+ */
+async function continueWith(next: RunInput, searchAttributes?: SearchAttributePair[]): Promise<never> {
   // Let a signal or update handler that is still running finish before this execution ends.
   await condition(allHandlersFinished);
-  return continueAsNew<typeof interpretRule>(next);
+  if (searchAttributes === undefined) return continueAsNew<typeof interpretRule>(next);
+  return makeContinueAsNewFunc<typeof interpretRule>({ typedSearchAttributes: searchAttributes })(next);
 }

@@ -3,7 +3,7 @@ import { RuleRegistry } from '../../engine/registry/registry';
 import type { AuditEntry } from '../../engine/registry/records';
 import { ApiQuery, ApiTags } from '@nestjs/swagger';
 import { ApiRoute } from '../openapi/api-route.decorator';
-import { InvalidBodyError } from '../common/problems';
+import { InvalidQueryError } from '../common/problems';
 import { AuditListSchema } from './audit.schemas';
 
 /** The audit trail (`admin`): deploys, rollbacks, switches, approvals and cancellations, with who. */
@@ -32,7 +32,7 @@ export class AuditController {
   ): Promise<{ entries: AuditEntry[] }> {
     const limit = limitText === undefined ? 100 : Number(limitText);
     if (!Number.isInteger(limit) || limit < 1 || limit > 1000) {
-      throw new InvalidBodyError([{ path: 'limit', message: 'expected a whole number from 1 to 1000' }]);
+      throw new InvalidQueryError([{ path: 'limit', message: 'expected a whole number from 1 to 1000' }]);
     }
     return { entries: await this.registry.audit(rule, limit) };
   }

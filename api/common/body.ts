@@ -42,6 +42,11 @@ export class BodyReader {
       this.errors.push({ path, message: `at most ${max} characters` });
       return undefined;
     }
+    // PostgreSQL's text cannot hold it.
+    if (value.includes('\u0000')) {
+      this.errors.push({ path, message: 'cannot contain the NUL character' });
+      return undefined;
+    }
     return value;
   }
 

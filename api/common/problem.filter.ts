@@ -47,9 +47,16 @@ export class ProblemFilter implements ExceptionFilter {
       return problem(409, exception.code, 'The run or rule does not allow it', exception.message);
     }
     if (exception instanceof EventValidationError) {
-      return problem(422, 'invalid-event', 'The event is not valid', exception.message, {
-        errors: exception.problems.map((p) => ({ index: p.index, path: p.path, message: p.message })),
-      });
+      const errors = exception.problems.map((p) => ({
+        index: p.index,
+        path: p.path,
+        message: p.message,
+        ...(p.didYouMean !== undefined ? { didYouMean: p.didYouMean } : {}),
+      }));
+      // A type no rule declares is its own problem: the producer has a typo or is ahead of the rules.
+      return exception.problems.some((p) => p.code === 'unknown-event-type')
+        ? problem(422, 'unknown-event-type', 'The event type is not declared', exception.message, { errors })
+        : problem(422, 'invalid-event', 'The event is not valid', exception.message, { errors });
     }
     if (exception instanceof ManualRunError) {
       return exception.problems.length > 0

@@ -59,6 +59,13 @@ export class InvalidBodyError extends ProblemError {
   }
 }
 
+/** 422: a query parameter is missing, malformed or out of range (`path` names the parameter). */
+export class InvalidQueryError extends ProblemError {
+  constructor(errors: readonly FieldError[], detail = describeErrors(errors)) {
+    super(422, 'invalid-query', 'The query parameters are not valid', detail, { errors });
+  }
+}
+
 /** 422: rule files that do not compile. */
 export class RuleDiagnosticsError extends ProblemError {
   constructor(diagnostics: readonly DiagnosticJson[]) {

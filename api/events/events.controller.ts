@@ -1,17 +1,28 @@
-import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, UseGuards } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Get,
+  Headers,
+  HttpCode,
+  Inject,
+  Param,
+  Post,
+  Query,
+  UseGuards,
+} from '@nestjs/common';
 import { EventStore } from '../../engine/ingest/event-store';
-import { ApiBody, ApiQuery, ApiTags, getSchemaPath } from '@nestjs/swagger';
+import { ApiQuery, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import { PERMISSIONS } from '../auth/permissions';
 import { ApiRoute } from '../openapi/api-route.decorator';
 import { ApiMetrics } from '../metrics/api-metrics.service';
 import {
-  EventInputSchema,
   EventListSchema,
   EventViewSchema,
   IngestBatchResultSchema,
   IngestResultSchema,
 } from './events.schemas';
 import { EventsService, MAX_EVENT_PAGE, type EventSummary, type EventView } from './events.service';
+import { readHttpEvents } from './cloudevents-http';
 import { IngestRateLimitGuard } from './ingest-rate-limit.guard';
 
 /** One result of `POST /v1/events`. */
@@ -39,30 +50,26 @@ export class EventsController {
   @ApiRoute({
     access: 'ingest',
     summary: 'Store one event or a batch',
-    description:
-      'Answered 202 once stored (then routed to the rules it triggers). A batch is stored all or nothing. Rate limited per key by `OPSFLOW_INGEST_RATE_LIMIT`.',
     status: 202,
     response: {
       oneOf: [{ $ref: getSchemaPath(IngestResultSchema) }, { $ref: getSchemaPath(IngestBatchResultSchema) }],
     },
-    models: [IngestResultSchema, IngestBatchResultSchema, EventInputSchema],
+    models: [IngestResultSchema, IngestBatchResultSchema],
     errors: [400, 413, 415, 422, 429],
+    description:
+      'Answered 202 once stored (then routed to the rules it triggers). CloudEvents binary, structured and batched modes, or opsflow JSON. A type no deployed rule declares is refused (422 `unknown-event-type`, with the closest declared type). A batch is stored all or nothing. Rate limited per key by `OPSFLOW_INGEST_RATE_LIMIT`.',
   })
-  @ApiBody({
-    description: 'One event, or an array of them.',
-    schema: {
-      oneOf: [
-        { $ref: getSchemaPath(EventInputSchema) },
-        { type: 'array', items: { $ref: getSchemaPath(EventInputSchema) } },
-      ],
-    },
-  })
+  // The request body (three media types) is written by openapi-document.ts: see withEventsBody.
   @UseGuards(IngestRateLimitGuard)
-  async ingest(@Body() body: unknown): Promise<IngestResult | { results: IngestResult[] }> {
-    const stored = await this.store.ingest(body);
+  async ingest(
+    @Body() body: unknown,
+    @Headers() headers: Readonly<Record<string, string | string[] | undefined>>,
+  ): Promise<IngestResult | { results: IngestResult[] }> {
+    const request = readHttpEvents(headers, body);
+    const stored = await this.store.ingest(request.body);
     const results = stored.map((e) => ({ id: e.id, duplicate: e.duplicate }));
     this.metrics.countIngested(results);
-    return Array.isArray(body) ? { results } : results[0];
+    return request.batch ? { results } : results[0];
   }
 
   /** `?type=&limit=&cursor=`: stored events, newest first, without their data. */

@@ -1,32 +1,5 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty } from '@nestjs/swagger';
 import { ANY_OBJECT, Nullable, Timestamp } from '../openapi/schema-helpers';
-
-/** An event as posted: CloudEvents (`specversion` …) or the short form `{id?, type, time?, data}`. */
-export class EventInputSchema {
-  @ApiPropertyOptional({
-    example: '1.0',
-    description: 'CloudEvents only (then `id` and `source` are required).',
-  })
-  specversion?: string;
-
-  @ApiPropertyOptional({ description: 'Unique per event: posting it again answers `duplicate: true`.' })
-  id?: string;
-
-  @ApiProperty({ example: 'order.placed', description: 'An event type the deployed rules declare.' })
-  type!: string;
-
-  @ApiPropertyOptional()
-  source?: string;
-
-  @ApiPropertyOptional()
-  subject?: string;
-
-  @ApiPropertyOptional({ format: 'date-time' })
-  time?: string;
-
-  @ApiProperty({ ...ANY_OBJECT, description: 'Must match the event type’s schema.' })
-  data!: Record<string, unknown>;
-}
 
 /** One stored event. */
 export class IngestResultSchema {
@@ -116,6 +89,27 @@ export class EventViewSchema extends EventHeadSchema {
 
   @ApiProperty(ANY_OBJECT)
   data!: Record<string, unknown>;
+
+  @Nullable('string', 'The data’s content type as the producer gave it (CloudEvents `datacontenttype`).')
+  datacontenttype!: string | null;
+
+  @Nullable('string', 'CloudEvents `dataschema`.')
+  dataschema!: string | null;
+
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: { oneOf: [{ type: 'string' }, { type: 'integer' }, { type: 'boolean' }] },
+    description: 'CloudEvents extension attributes as posted (`traceparent`, `tracestate`, custom ones).',
+  })
+  extensions!: Record<string, string | number | boolean>;
+
+  @ApiProperty({
+    type: Boolean,
+    nullable: true,
+    description:
+      'A deployed rule declared the type when the event was stored; false for a type stored with `OPSFLOW_UNDECLARED_EVENTS=store` (it triggered nothing); null for events stored before this was recorded.',
+  })
+  declared!: boolean | null;
 
   @ApiProperty({ type: [EventOutcomeSchema] })
   outcomes!: EventOutcomeSchema[];

@@ -44,6 +44,13 @@ export const MAX_EVENT_PAGE = 100;
 export interface EventView extends EventHead {
   readonly causalDepth: number;
   readonly data: Readonly<Record<string, unknown>>;
+  /** The content type and schema the producer gave for the data (CloudEvents). */
+  readonly datacontenttype: string | null;
+  readonly dataschema: string | null;
+  /** CloudEvents extension attributes (`traceparent`, custom ones), as posted. */
+  readonly extensions: Readonly<Record<string, unknown>>;
+  /** A deployed rule declared the type when it was stored; false: stored as undeclared; null: not recorded. */
+  readonly declared: boolean | null;
   readonly outcomes: readonly EventOutcome[];
 }
 
@@ -56,6 +63,10 @@ interface EventRow {
   readonly received_at: Date;
   readonly causal_depth: number;
   readonly data: Readonly<Record<string, unknown>>;
+  readonly datacontenttype: string | null;
+  readonly dataschema: string | null;
+  readonly extensions: Readonly<Record<string, unknown>>;
+  readonly declared: boolean | null;
   readonly route_status: 'pending' | 'routed' | 'failed';
   readonly route_attempts: number;
   readonly routed_at: Date | null;
@@ -133,7 +144,7 @@ export class EventsService {
     const [events, outcomes] = await Promise.all([
       this.deps.db.query<EventRow>(
         `SELECT id, type, source, subject, time, received_at, causal_depth, data,
-                route_status, route_attempts, routed_at, route_error
+                datacontenttype, dataschema, extensions, declared, route_status, route_attempts, routed_at, route_error
            FROM events WHERE id = $1`,
         [id],
       ),
@@ -149,6 +160,10 @@ export class EventsService {
       ...head(row),
       causalDepth: row.causal_depth,
       data: row.data,
+      datacontenttype: row.datacontenttype,
+      dataschema: row.dataschema,
+      extensions: row.extensions,
+      declared: row.declared,
       outcomes: outcomes.rows.map((o) => ({
         rule: o.rule_name,
         version: o.rule_version,

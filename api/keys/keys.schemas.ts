@@ -1,10 +1,10 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ROLES } from '../auth/roles';
-import { Timestamp } from '../openapi/schema-helpers';
+import { Text, Timestamp } from '../openapi/schema-helpers';
 
 /** `POST /v1/keys`. */
 export class CreateKeyBodySchema {
-  @ApiProperty({ maxLength: 100 })
+  @Text(100, { example: 'shop-webhooks' })
   name!: string;
 
   @ApiProperty({ enum: ROLES })

@@ -6,6 +6,10 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Public } from '../auth/role.decorator';
 import { NotFoundProblem } from '../common/problems';
+import { BUILTIN_EVENT_SCHEMAS, declaredSchemas } from '../../engine/ingest/event-store';
+import { ActiveRuleCache, type RuleIndex } from '../../engine/registry/active-rules';
+import { API_DEPS, type ApiDeps } from '../tokens';
+import { withDeclaredEvents } from './openapi-document';
 
 /** The spec of this app, set by `createApiApp` once every module is known (before `init`). */
 @Injectable()
@@ -62,12 +66,32 @@ const DOCS_HTML = `<!doctype html>
 @Public()
 export class DocsController {
   private readonly assets = new Map<string, Buffer>();
+  /** The served document per rule index (a new index after every deployment). */
+  private readonly served = new WeakMap<RuleIndex, OpenAPIObject>();
 
-  constructor(@Inject(OpenApiSpec) private readonly spec: OpenApiSpec) {}
+  constructor(
+    @Inject(OpenApiSpec) private readonly spec: OpenApiSpec,
+    @Inject(ActiveRuleCache) private readonly rules: ActiveRuleCache,
+    @Inject(API_DEPS) private readonly deps: ApiDeps,
+  ) {}
 
+  /** The spec with the event types the deployed rules declare (rebuilt when they change). */
   @Get('openapi.json')
-  openapi(): OpenAPIObject {
-    return this.spec.get();
+  async openapi(): Promise<OpenAPIObject> {
+    const index = await this.rules.get();
+    const cached = this.served.get(index);
+    if (cached) return cached;
+    const declared = [
+      ...index.eventTypes.map((type) => ({ type, fields: declaredSchemas(index, type)[0].fields })),
+      ...Object.values(BUILTIN_EVENT_SCHEMAS).map((s) => ({ type: s.name, fields: s.fields })),
+    ];
+    const document = withDeclaredEvents(
+      this.spec.get(),
+      declared,
+      this.deps.config.undeclaredEvents === 'store',
+    );
+    this.served.set(index, document);
+    return document;
   }
 
   @Get('docs')

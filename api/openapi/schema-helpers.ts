@@ -19,3 +19,27 @@ export const Nullable = (type: 'string' | 'integer' | 'object', description?: st
 /** An optional free-form value. */
 export const OptionalObject = (description: string): PropertyDecorator =>
   ApiPropertyOptional({ ...ANY_OBJECT, description });
+
+/** Text as `BodyReader.text` reads it: something besides white space, no NUL, at most `maxLength`. */
+export const NON_BLANK = '^[^\\u0000]*[^\\s\\u0000][^\\u0000]*$';
+
+/** A required non-blank text property. */
+export const Text = (
+  maxLength: number,
+  options: { description?: string; example?: string } = {},
+): PropertyDecorator =>
+  ApiProperty({ type: String, minLength: 1, maxLength, pattern: NON_BLANK, ...options });
+
+/** An optional non-blank text property (null or absent is fine). */
+export const OptionalText = (
+  maxLength: number,
+  options: { description?: string; example?: string } = {},
+): PropertyDecorator =>
+  ApiPropertyOptional({
+    type: String,
+    minLength: 1,
+    maxLength,
+    pattern: NON_BLANK,
+    nullable: true,
+    ...options,
+  });

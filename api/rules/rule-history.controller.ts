@@ -11,7 +11,8 @@ import { ApiBody, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal } from '../auth/role.decorator';
 import type { Principal } from '../auth/roles';
 import { BodyReader } from '../common/body';
-import { InvalidBodyError, type FieldError } from '../common/problems';
+import { RuleNotFoundError } from '../../engine/errors';
+import { InvalidQueryError, type FieldError } from '../common/problems';
 import { ApiRoute } from '../openapi/api-route.decorator';
 import {
   PauseBodySchema,
@@ -87,8 +88,8 @@ export class RuleHistoryController {
     response: RuleDiffSchema,
     errors: [404, 422],
   })
-  @ApiQuery({ name: 'from', required: true, schema: { type: 'integer', minimum: 1 } })
-  @ApiQuery({ name: 'to', required: true, schema: { type: 'integer', minimum: 1 } })
+  @ApiQuery({ name: 'from', required: true, schema: { type: 'integer', minimum: 1, maximum: 2147483647 } })
+  @ApiQuery({ name: 'to', required: true, schema: { type: 'integer', minimum: 1, maximum: 2147483647 } })
   async diff(
     @Param('name') name: string,
     @Query('from') fromText: string | undefined,
@@ -97,7 +98,7 @@ export class RuleHistoryController {
     const errors: FieldError[] = [];
     const from = versionNumber('from', fromText, false, errors);
     const to = versionNumber('to', toText, false, errors);
-    if (errors.length > 0) throw new InvalidBodyError(errors);
+    if (errors.length > 0) throw new InvalidQueryError(errors);
     const [a, b] = await Promise.all([this.registry.version(name, from), this.registry.version(name, to)]);
     const diff = createTwoFilesPatch(
       `${a.sourcePath}@v${a.version}`,
@@ -132,6 +133,8 @@ export class RuleHistoryController {
     }
     const message = reader.optionalText('message', reader.fields.message);
     reader.done();
+    // Past the int4 column no version exists: a 404, not an error of the database.
+    if ((version as number) > MAX_VERSION) throw new RuleNotFoundError(name, version as number);
     return this.views.view(await this.registry.rollback(name, version as number, meta(principal, message)));
   }
 
@@ -229,6 +232,9 @@ function meta(principal: Principal, message?: string): { author: string; message
  * A version number from the path or the query. In the path (`inPath`) a malformed one names
  * nothing, so it is a 404 like an unknown one; in the query it is a 422 naming the parameter.
  */
+/** The largest version number the registry can hold (an int4 column). */
+const MAX_VERSION = 2_147_483_647;
+
 function versionNumber(name: string, text: string | undefined, inPath: true): number;
 function versionNumber(name: string, text: string | undefined, inPath: false, errors: FieldError[]): number;
 function versionNumber(
@@ -237,8 +243,8 @@ function versionNumber(
   inPath: boolean,
   errors?: FieldError[],
 ): number {
-  const n = text !== undefined && /^[1-9][0-9]{0,8}$/.test(text) ? Number(text) : undefined;
-  if (n !== undefined) return n;
+  // A well-formed number past any version (the column is an int4) names none: 0, then a 404.
+  if (text !== undefined && /^[1-9][0-9]*$/.test(text)) return Number(text) <= MAX_VERSION ? Number(text) : 0;
   if (inPath) return 0;
   errors?.push({ path: name, message: 'required: a version number (1 or more)' });
   return 0;

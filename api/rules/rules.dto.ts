@@ -21,22 +21,37 @@ export function readRuleFilesBody(body: unknown, withMessage: boolean): RuleFile
   } else if (given.length > MAX_RULE_FILES) {
     reader.errors.push({ path: 'files', message: `at most ${MAX_RULE_FILES} files` });
   } else {
-    const seen = new Set<string>();
+    const seen = new Map<string, unknown>();
     given.forEach((item: unknown, i) => {
       const file = asRecord(item);
       if (!file) {
         reader.errors.push({ path: `files[${i}]`, message: 'expected { path, content }' });
         return;
       }
+      for (const key of Object.keys(file)) {
+        if (key !== 'path' && key !== 'content') {
+          reader.errors.push({
+            path: `files[${i}].${key}`,
+            message: 'unknown field (expected path, content)',
+          });
+        }
+      }
       const path = reader.text(`files[${i}].path`, file.path, 500);
       if (typeof file.content !== 'string') {
         reader.errors.push({ path: `files[${i}].content`, message: 'required: the text of the file' });
       }
-      if (path !== undefined && seen.has(path)) {
-        reader.errors.push({ path: `files[${i}].path`, message: `${path} is given twice` });
+      const earlier = path === undefined ? undefined : seen.get(path);
+      // The same file twice says one thing; one path with two contents is ambiguous.
+      if (earlier !== undefined && earlier !== file.content) {
+        reader.errors.push({
+          path: `files[${i}].path`,
+          message: `${path} is given twice, with different content`,
+        });
+        return;
       }
-      if (path !== undefined) seen.add(path);
-      if (path !== undefined && typeof file.content === 'string') files.push({ path, content: file.content });
+      if (path === undefined || typeof file.content !== 'string' || earlier !== undefined) return;
+      seen.set(path, file.content);
+      files.push({ path, content: file.content });
     });
   }
   const message = withMessage ? reader.optionalText('message', reader.fields.message) : undefined;

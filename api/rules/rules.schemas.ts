@@ -1,11 +1,15 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { MAX_RULE_FILES } from './rules.dto';
-import { ANY_OBJECT, Nullable, Timestamp } from '../openapi/schema-helpers';
+import { ANY_OBJECT, Nullable, OptionalText, Text, Timestamp } from '../openapi/schema-helpers';
 import { SourceRefSchema } from '../openapi/source-ref.schema';
 
 /** One rule file. */
 export class RuleFileSchema {
-  @ApiProperty({ example: 'orders.rule', maxLength: 500 })
+  @Text(500, {
+    example: 'orders.rule',
+    description:
+      'Unique in the request; `.rule`, `.rule.yaml`, `.connector.yaml` and `.test.yaml` files are read, others ignored.',
+  })
   path!: string;
 
   @ApiProperty({ description: 'The file’s text (`.rule` or `.rule.yaml`).' })
@@ -14,13 +18,19 @@ export class RuleFileSchema {
 
 /** `POST /v1/rules:validate`. */
 export class ValidateRulesBodySchema {
-  @ApiProperty({ type: [RuleFileSchema], minItems: 1, maxItems: MAX_RULE_FILES })
+  @ApiProperty({
+    type: [RuleFileSchema],
+    minItems: 1,
+    maxItems: MAX_RULE_FILES,
+    uniqueItems: true,
+    description: 'Each path once (a file given twice with the same content counts once).',
+  })
   files!: RuleFileSchema[];
 }
 
 /** `POST /v1/deployments`. */
 export class DeployBodySchema extends ValidateRulesBodySchema {
-  @ApiPropertyOptional({ description: 'Recorded with the deployment and in the audit.' })
+  @OptionalText(2000, { description: 'Recorded with the deployment and in the audit.' })
   message?: string;
 }
 
@@ -216,10 +226,10 @@ export class RuleDiffSchema {
 
 /** `POST /v1/rules/{name}/rollback`. */
 export class RollbackBodySchema {
-  @ApiProperty({ type: 'integer', minimum: 1 })
+  @ApiProperty({ type: 'integer', minimum: 1, maximum: 2147483647 })
   version!: number;
 
-  @ApiPropertyOptional()
+  @OptionalText(2000)
   message?: string;
 }
 

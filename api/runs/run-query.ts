@@ -1,19 +1,27 @@
 /**
- * Filters over runs (`rule`, `status`, `key`, `since`, `until`) as Temporal visibility queries,
- * shared by the run listing, bulk reruns and the overview. Rule and key are in the workflow id
- * (`opsflow/RULE[/key/KEY]…`), times are the runs' start times.
+ * Filters over runs (`rule`, `status`, `key`, `event`, `trigger`, `since`, `until`) as Temporal
+ * visibility queries, shared by the run listing, bulk reruns and the overview. Every run carries
+ * opsflow's search attributes (`workflows/search-attributes.ts`), so the same queries work in
+ * Temporal's UI and CLI; times are the runs' start times.
  */
 import { parseTime } from '../../dsl';
-import { ruleWorkflowId } from '../../engine/router';
+import { keyPart } from '../../engine/router';
 import { INTERPRETER_WORKFLOW_TYPE } from '../../workflows/contract';
 import type { FieldError } from '../common/problems';
 import { RUN_STATUSES, type RunStatus } from './run-views';
 
-/** Which runs: every field optional; `key` needs `rule`. */
+/** What can start a run, as the `OpsflowTrigger` search attribute names it. */
+export const RUN_TRIGGERS = ['event', 'schedule', 'manual'] as const;
+
+/** Which runs: every field optional. */
 export interface RunFilter {
   readonly rule?: string;
   readonly status?: RunStatus;
   readonly key?: string;
+  /** The id of the event that triggered the runs. */
+  readonly event?: string;
+  /** `event`, `schedule` or `manual`. */
+  readonly trigger?: (typeof RUN_TRIGGERS)[number];
   /** ISO-8601: runs started at or after. */
   readonly since?: string;
   /** ISO-8601: runs started at or before. */
@@ -50,8 +58,11 @@ export function readRunFilter(input: RunFilterInput, errors: FieldError[], prefi
   if (given !== undefined && status === undefined) {
     errors.push({ path: `${prefix}status`, message: `expected one of ${RUN_STATUSES.join(', ')}` });
   }
-  if (key !== undefined && rule === undefined) {
-    errors.push({ path: `${prefix}key`, message: 'a key names runs of one rule: give rule as well' });
+  const event = text('event');
+  const givenTrigger = text('trigger');
+  const trigger = RUN_TRIGGERS.find((t) => t === givenTrigger);
+  if (givenTrigger !== undefined && trigger === undefined) {
+    errors.push({ path: `${prefix}trigger`, message: `expected one of ${RUN_TRIGGERS.join(', ')}` });
   }
   const since = time('since');
   const until = time('until');
@@ -62,6 +73,8 @@ export function readRunFilter(input: RunFilterInput, errors: FieldError[], prefi
     ...(rule !== undefined ? { rule } : {}),
     ...(status !== undefined ? { status } : {}),
     ...(key !== undefined ? { key } : {}),
+    ...(event !== undefined ? { event } : {}),
+    ...(trigger !== undefined ? { trigger } : {}),
     ...(since !== undefined ? { since } : {}),
     ...(until !== undefined ? { until } : {}),
   };
@@ -71,10 +84,9 @@ export function readRunFilter(input: RunFilterInput, errors: FieldError[], prefi
 export function visibilityQuery(filter: RunFilter): string {
   const parts = [`WorkflowType = '${INTERPRETER_WORKFLOW_TYPE}'`, `ExecutionStatus != 'ContinuedAsNew'`];
   if (filter.rule !== undefined) parts.push(ruleRunsQuery(filter.rule));
-  if (filter.rule !== undefined && filter.key !== undefined) {
-    const id = ruleWorkflowId(filter.rule, filter.key);
-    parts.push(`(WorkflowId = ${quote(id)} OR WorkflowId STARTS_WITH ${quote(`${id}/event/`)})`);
-  }
+  if (filter.key !== undefined) parts.push(`OpsflowKey = ${quote(keyPart(filter.key))}`);
+  if (filter.event !== undefined) parts.push(`OpsflowEventId = ${quote(filter.event)}`);
+  if (filter.trigger !== undefined) parts.push(`OpsflowTrigger = ${quote(filter.trigger)}`);
   const statusQuery = filter.status === undefined ? undefined : STATUS_QUERIES[filter.status];
   if (statusQuery) parts.push(statusQuery);
   if (filter.since !== undefined) parts.push(`StartTime >= ${quote(filter.since)}`);
@@ -82,9 +94,9 @@ export function visibilityQuery(filter: RunFilter): string {
   return parts.join(' AND ');
 }
 
-/** Every run of one rule: router, manual, scheduled runs and reruns (`opsflow/RULE…`). */
+/** Every run of one rule: router, manual, scheduled runs and reruns. */
 export function ruleRunsQuery(rule: string): string {
-  return `(WorkflowId = ${quote(ruleWorkflowId(rule, undefined))} OR WorkflowId STARTS_WITH ${quote(`opsflow/${rule}/`)})`;
+  return `OpsflowRule = ${quote(rule)}`;
 }
 
 /**

@@ -13,6 +13,8 @@ import type {
   Waiting,
 } from '../../workflows/contract';
 import { timelineSteps, type RunStep } from './run-timeline';
+import { EVENT_ID_MEMO } from '../../engine/router';
+import { SEARCH_ATTRIBUTE_KEYS } from '../../workflows/search-attributes';
 
 /** A run's status as the API names it. */
 export const RUN_STATUSES = ['running', 'completed', 'failed', 'stopped', 'cancelled', 'timed_out'] as const;
@@ -28,8 +30,10 @@ export interface RunSummary {
   /** From the run's memo (router and manual runs); null for scheduled runs in a listing. */
   readonly version: number | null;
   readonly status: RunStatus;
-  /** The correlation key, from the workflow id (`opsflow/RULE/key/KEY`; long keys are hashed). */
+  /** The correlation key, from the run's `OpsflowKey` search attribute (long keys are hashed). */
   readonly key: string | null;
+  /** The id of the event that triggered the run (`OpsflowEventId`); null for other triggers. */
+  readonly eventId: string | null;
   readonly startedAt: string;
   readonly closedAt: string | null;
 }
@@ -56,6 +60,8 @@ export interface RunLinks {
 /** A run in full. */
 export interface RunDetail extends RunSummary, RunLinks {
   readonly trigger: RunTrigger | null;
+  /** The W3C `traceparent` of the triggering event: the trace the event and this run share. */
+  readonly traceparent: string | null;
   /** The message of a `stop` (or of the completion). */
   readonly message: string | null;
   readonly step: { readonly kind: string; readonly where: string; readonly source: SourceRef } | null;
@@ -90,15 +96,21 @@ export function parseRunWorkflowId(workflowId: string): { rule: string | null; k
 export function runSummary(info: WorkflowExecutionInfo, result: RunResult | undefined): RunSummary {
   const { rule, key } = parseRunWorkflowId(info.workflowId);
   const memo = info.memo ?? {};
+  const attributes = info.typedSearchAttributes;
+  const k = SEARCH_ATTRIBUTE_KEYS;
   const status = TEMPORAL_STATUS[info.status.name] ?? 'running';
+  // Runs started before opsflow set search attributes fall back to their memo and workflow id.
+  const version = attributes.get(k.version) ?? (typeof memo.version === 'number' ? memo.version : null);
   return {
     runId: info.runId,
     workflowId: info.workflowId,
-    rule: typeof memo.rule === 'string' ? memo.rule : rule,
-    version: typeof memo.version === 'number' ? memo.version : null,
+    rule: attributes.get(k.rule) ?? (typeof memo.rule === 'string' ? memo.rule : rule),
+    version,
     status: status === 'completed' && result?.status === 'stopped' ? 'stopped' : status,
     // Reruns are runs of their own (not under the key's workflow id): their memo names the key.
-    key: typeof memo.key === 'string' ? memo.key : key,
+    key: attributes.get(k.key) ?? (typeof memo.key === 'string' ? memo.key : key),
+    eventId:
+      attributes.get(k.eventId) ?? (typeof memo[EVENT_ID_MEMO] === 'string' ? memo[EVENT_ID_MEMO] : null),
     startedAt: info.startTime.toISOString(),
     closedAt: info.closeTime?.toISOString() ?? null,
   };
@@ -127,6 +139,7 @@ export function runDetail(
     version: input?.version ?? summary.version,
     key: input?.key ?? summary.key,
     trigger: input?.trigger ?? null,
+    traceparent: traceparentOf(input, info),
     message: result?.message ?? null,
     step: state?.step ? { ...state.step, where: where(state.step.source) } : null,
     waiting: state?.waiting ?? [],
@@ -143,6 +156,13 @@ export function runDetail(
     ...extras.links,
     temporalUiUrl: extras.temporalUiUrl,
   };
+}
+
+function traceparentOf(input: RunInput | undefined, info: WorkflowExecutionInfo): string | null {
+  const trigger = input?.trigger;
+  if (trigger?.kind === 'event' && trigger.event.traceparent !== undefined) return trigger.event.traceparent;
+  const memo = info.memo?.traceparent;
+  return typeof memo === 'string' ? memo : null;
 }
 
 function where(source: SourceRef): string {

@@ -2,7 +2,7 @@ import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query } from '@ne
 import { Client } from '@temporalio/client';
 import { ActiveRuleCache } from '../../engine/registry/active-rules';
 import { startManualRun, type ManualRunRequest } from '../../engine/router';
-import { ApiBody, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiQuery, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import { PERMISSIONS } from '../auth/permissions';
 import { CurrentPrincipal } from '../auth/role.decorator';
 import type { Principal } from '../auth/roles';
@@ -14,10 +14,12 @@ import {
   RunDetailSchema,
   RunListSchema,
   RunSummarySchema,
-  StartRunBodySchema,
+  StartRunEventBodySchema,
+  StartRunInputBodySchema,
   StartedRunSchema,
 } from './runs.schemas';
 import type { RunDetail, RunSummary } from './run-views';
+import { RUN_TRIGGERS } from './run-query';
 import { MAX_RUN_PAGE, RunsService, type RunListQuery } from './runs.service';
 import { RUN_STATUSES } from './run-views';
 
@@ -58,8 +60,19 @@ export class RunsController {
     status: 201,
     response: StartedRunSchema,
     errors: [400, 404, 409, 415, 422],
+    models: [StartRunInputBodySchema, StartRunEventBodySchema],
   })
-  @ApiBody({ type: StartRunBodySchema, required: false })
+  @ApiBody({
+    required: true,
+    description:
+      '`{input}` for a `manual(...)` rule (`{input: {}}` for a scheduled one), `{event}` for an event rule. An empty body also starts a rule that needs neither.',
+    schema: {
+      oneOf: [
+        { $ref: getSchemaPath(StartRunInputBodySchema) },
+        { $ref: getSchemaPath(StartRunEventBodySchema) },
+      ],
+    },
+  })
   async start(
     @Param('name') name: string,
     @Body() body: unknown,
@@ -85,21 +98,32 @@ export class RunsController {
   }
 
   /**
-   * `?rule=&status=&key=&since=&until=&limit=&cursor=`: runs, newest first, a page at a time.
-   * Rule and key come from the workflow id (`opsflow/RULE/key/KEY`), the version from the run's
-   * memo; `key` needs `rule`; `since`/`until` bound the start time. `nextCursor` (opaque, tied to
-   * the filters) is null on the last page.
+   * `?rule=&status=&key=&event=&trigger=&since=&until=&limit=&cursor=`: runs, newest first, a page
+   * at a time, found by their search attributes; `since`/`until` bound the start time.
+   * `nextCursor` (opaque, tied to the filters) is null on the last page.
    */
   @Get('runs')
   @ApiRoute({
     access: 'viewer',
     summary: 'Runs, newest first, a page at a time',
     response: RunListSchema,
-    errors: [422],
+    errors: [404, 422],
   })
-  @ApiQuery({ name: 'rule', required: false, type: String })
+  @ApiQuery({ name: 'rule', required: false, type: String, description: 'The rule (`OpsflowRule`).' })
   @ApiQuery({ name: 'status', required: false, enum: RUN_STATUSES })
-  @ApiQuery({ name: 'key', required: false, type: String, description: 'Needs `rule`.' })
+  @ApiQuery({
+    name: 'key',
+    required: false,
+    type: String,
+    description: 'The correlation key (`OpsflowKey`).',
+  })
+  @ApiQuery({
+    name: 'event',
+    required: false,
+    type: String,
+    description: 'The id of the triggering event (`OpsflowEventId`).',
+  })
+  @ApiQuery({ name: 'trigger', required: false, enum: RUN_TRIGGERS, description: 'What started the run.' })
   @ApiQuery({
     name: 'since',
     required: false,
@@ -117,7 +141,12 @@ export class RunsController {
     required: false,
     schema: { type: 'integer', minimum: 1, maximum: MAX_RUN_PAGE, default: 20 },
   })
-  @ApiQuery({ name: 'cursor', required: false, type: String, description: 'The `nextCursor` of a page.' })
+  @ApiQuery({
+    name: 'cursor',
+    required: false,
+    type: String,
+    description: 'The `nextCursor` of a page of the same filters (empty: the first page; unknown: 404).',
+  })
   list(@Query() query: RunListQuery): Promise<{ runs: RunSummary[]; nextCursor: string | null }> {
     return this.runs.list(query);
   }

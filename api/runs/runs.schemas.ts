@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ANY_OBJECT, Nullable, OptionalObject, Timestamp } from '../openapi/schema-helpers';
+import { ANY_OBJECT, Nullable, OptionalText, Timestamp } from '../openapi/schema-helpers';
 import { SourceRefSchema } from '../openapi/source-ref.schema';
 import { RUN_STATUSES } from './run-views';
 
@@ -8,20 +8,26 @@ export class ManualEventSchema {
   @ApiProperty({ ...ANY_OBJECT, description: 'Checked against the schema of the rule’s trigger.' })
   data!: Record<string, unknown>;
 
-  @ApiPropertyOptional()
+  @ApiPropertyOptional({ minLength: 1, maxLength: 256, description: 'Default: `manual-<uuid>`.' })
   id?: string;
 
-  @ApiPropertyOptional({ format: 'date-time' })
+  @ApiPropertyOptional({ format: 'date-time', description: 'Default: now.' })
   time?: string;
 }
 
-/** `POST /v1/rules/{name}/runs`: `input` for `manual(...)` rules, `event` for event rules, nothing for scheduled ones. */
-export class StartRunBodySchema {
-  @OptionalObject('The parameters of a `manual(...)` rule.')
-  input?: Record<string, unknown>;
+/** `{input}`: the parameters of a `manual(...)` rule (a scheduled rule takes `{input: {}}` too). */
+export class StartRunInputBodySchema {
+  @ApiProperty({
+    ...ANY_OBJECT,
+    description: 'The parameters of a `manual(...)` rule; `{}` for a scheduled one.',
+  })
+  input!: Record<string, unknown>;
+}
 
-  @ApiPropertyOptional({ type: ManualEventSchema })
-  event?: ManualEventSchema;
+/** `{event}`: the triggering event of an event rule. */
+export class StartRunEventBodySchema {
+  @ApiProperty({ type: ManualEventSchema })
+  event!: ManualEventSchema;
 }
 
 /** A run just started. */
@@ -53,8 +59,11 @@ export class RunSummarySchema {
   @ApiProperty({ enum: RUN_STATUSES })
   status!: string;
 
-  @Nullable('string', 'The correlation key, from the workflow id.')
+  @Nullable('string', 'The correlation key (search attribute `OpsflowKey`; long keys are hashed).')
   key!: string | null;
+
+  @Nullable('string', 'The id of the triggering event (`OpsflowEventId`); null for other triggers.')
+  eventId!: string | null;
 
   @Timestamp()
   startedAt!: string;
@@ -131,6 +140,9 @@ export class RunDetailSchema extends RunSummarySchema {
   @Nullable('object', 'What started it: `{kind: event|schedule|manual, …}`.')
   trigger!: Record<string, unknown> | null;
 
+  @Nullable('string', 'The W3C `traceparent` of the triggering event: the event and the run share its trace.')
+  traceparent!: string | null;
+
   @Nullable('string')
   message!: string | null;
 
@@ -180,6 +192,6 @@ export class ApproveBodySchema {
   })
   by?: string;
 
-  @ApiPropertyOptional()
+  @OptionalText(2000)
   comment?: string;
 }

@@ -10,7 +10,7 @@ import { approveUpdate, stateQuery, type ApprovalDecision, type RunState } from 
 import { AuditLog } from '../audit/audit-log.service';
 import type { Principal } from '../auth/roles';
 import { decodeCursor, encodeCursor } from '../common/cursor';
-import { InvalidBodyError, ProblemError, type FieldError } from '../common/problems';
+import { InvalidQueryError, NotFoundProblem, ProblemError, type FieldError } from '../common/problems';
 import { API_DEPS, type ApiDeps } from '../tokens';
 import { RunLookup } from './run-lookup.service';
 import { readRunFilter, visibilityQuery, type RunFilterInput } from './run-query';
@@ -46,7 +46,7 @@ export class RunsService {
   async list(params: RunListQuery): Promise<{ runs: RunSummary[]; nextCursor: string | null }> {
     const { query, limit, status, token } = readListQuery(params);
     const page = await this.lookup.page(query, limit, token).catch((err: unknown) => {
-      if (token) throw new InvalidBodyError([{ path: 'cursor', message: 'not a cursor of this listing' }]);
+      if (token) throw unknownCursor();
       throw err;
     });
     const runs = (await this.lookup.summaries(page.infos)).filter(
@@ -215,12 +215,23 @@ function readListQuery(params: RunListQuery): {
   const filter = readRunFilter(params, errors);
   const query = visibilityQuery(filter);
   let token: Uint8Array | undefined;
-  if (params.cursor !== undefined) {
+  // An empty cursor is the first page (clients often send `cursor=`).
+  if (params.cursor !== undefined && params.cursor !== '') {
     const cursor = decodeCursor(params.cursor);
-    if (!cursor || cursor.q !== query || typeof cursor.t !== 'string') {
-      errors.push({ path: 'cursor', message: 'not a cursor of this listing (same filters needed)' });
-    } else token = Buffer.from(cursor.t, 'base64');
+    if (errors.length > 0) throw new InvalidQueryError(errors);
+    if (!cursor || cursor.q !== query || typeof cursor.t !== 'string') throw unknownCursor();
+    token = Buffer.from(cursor.t, 'base64');
   }
-  if (errors.length > 0) throw new InvalidBodyError(errors);
+  if (errors.length > 0) throw new InvalidQueryError(errors);
   return { query, limit, status: filter.status, token };
+}
+
+/**
+ * 404: a cursor names a page of one listing (its filters); one that is not ours, was made for
+ * other filters, or that Temporal no longer knows names no page.
+ */
+function unknownCursor(): NotFoundProblem {
+  return new NotFoundProblem(
+    'no page with this cursor (cursors are tied to their filters): list again without it',
+  );
 }

@@ -96,18 +96,16 @@ export class SchedulesController {
     @CurrentPrincipal() principal: Principal,
   ): Promise<ScheduleView> {
     const reader = new BodyReader(body, ['from', 'to']);
-    const from = time(reader, 'from');
-    const to = time(reader, 'to');
-    if (from && to && from.getTime() >= to.getTime()) {
-      reader.errors.push({ path: 'to', message: 'must be after from' });
-    }
+    const given = [time(reader, 'from'), time(reader, 'to')];
     reader.done();
-    const interval = { from: (from as Date).toISOString(), to: (to as Date).toISOString() };
+    // The ticks between two times: the same whichever is given first (equal times: a tick then).
+    const [from, to] = (given as Date[]).sort((a, b) => a.getTime() - b.getTime());
+    const interval = { from: from.toISOString(), to: to.toISOString() };
     return this.act(
       principal,
       rule,
       'backfill',
-      () => backfillSchedule(this.client, rule, from as Date, to as Date),
+      () => backfillSchedule(this.client, rule, from, to),
       interval,
     );
   }

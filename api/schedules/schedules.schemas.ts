@@ -61,9 +61,12 @@ export class ScheduleListSchema {
 
 /** `POST /v1/schedules/{rule}/backfill`. */
 export class BackfillBodySchema {
-  @ApiProperty({ format: 'date-time' })
+  @ApiProperty({ format: 'date-time', description: 'One end of the range (inclusive).' })
   from!: string;
 
-  @ApiProperty({ format: 'date-time', description: 'After `from`.' })
+  @ApiProperty({
+    format: 'date-time',
+    description: 'The other end (inclusive); the ticks between the two are taken, whichever comes first.',
+  })
   to!: string;
 }

@@ -80,7 +80,12 @@ describe('API auth, keys and health', () => {
       .http()
       .post('/v1/events')
       .set('authorization', bearer('ingest'))
-      .send({ id: 'auth-ingest-1', type: 'anything.happened', data: {} });
+      .send({
+        id: 'auth-ingest-1',
+        // Declared without any rule: the built-in type of failed runs.
+        type: 'opsflow.run_failed',
+        data: { rule: 'r', version: 1, run_id: 'x', error: 'boom' },
+      });
     expect(res.status).toBe(202);
     for (const route of routes.filter((r) => r.role !== 'ingest')) {
       const http = h.http();

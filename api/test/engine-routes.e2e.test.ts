@@ -151,7 +151,8 @@ describe('API events, rules and runs', () => {
             source: 'shop',
             data: { order_id: 'O-2', total: 5 },
           },
-          event,
+          // A CloudEvents batch holds CloudEvents only (the short form goes as application/json).
+          { specversion: '1.0', source: 'shop', ...event },
         ]),
       );
     expect(batch.status).toBe(202);
@@ -266,7 +267,13 @@ describe('API events, rules and runs', () => {
       .http()
       .post('/v1/rules/record_big_order/runs')
       .set('authorization', as('operator'));
-    expect(expectProblem(noEvent, 422).errors).toEqual([expect.objectContaining({ path: 'event' })]);
+    // A body for another kind of rule: the rule's trigger refuses it.
+    expect(expectProblem(noEvent, 409)).toEqual(
+      expect.objectContaining({
+        type: 'https://opsflow.dev/problems/run-refused',
+        detail: expect.stringContaining('"event"'),
+      }),
+    );
     const unknownField = await h
       .http()
       .post('/v1/rules/manual_audit/runs')

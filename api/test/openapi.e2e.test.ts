@@ -82,7 +82,8 @@ describe('OpenAPI', () => {
         const res = await h.http()[method as 'get' | 'post' | 'delete'](url);
         if (role === 'public') {
           expect({ where, status: res.status }).not.toEqual({ where, status: 401 });
-          expect({ where, security: op.security }).toEqual({ where, security: undefined });
+          // `security: []` overrides the document's bearer requirement.
+          expect({ where, security: op.security }).toEqual({ where, security: [] });
         } else {
           expect({ where, status: res.status }).toEqual({ where, status: 401 });
           expect({ where, security: op.security }).toEqual({ where, security: [{ bearer: [] }] });
@@ -90,6 +91,48 @@ describe('OpenAPI', () => {
         }
       }
     }
+  });
+
+  it('answers 405 with Allow for a known path and an unknown method, 404 for an unknown path', async () => {
+    for (const method of ['TRACE', 'QUERY', 'PUT', 'PATCH']) {
+      const res = await h.app.inject({
+        method: method as 'PUT',
+        url: '/v1/events/x',
+        headers: { 'content-type': 'text/plain' },
+      });
+      expect({ method, status: res.statusCode, allow: res.headers.allow }).toEqual({
+        method,
+        status: 405,
+        allow: 'GET, HEAD',
+      });
+      expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+      expect(JSON.parse(res.body)).toEqual(
+        expect.objectContaining({ type: 'https://opsflow.dev/problems/method-not-allowed', status: 405 }),
+      );
+    }
+    const literal = await h.app.inject({ method: 'GET', url: '/v1/rules:validate' });
+    expect({ status: literal.statusCode, allow: literal.headers.allow }).toEqual({
+      status: 405,
+      allow: 'POST',
+    });
+    const events = await h.app.inject({ method: 'DELETE', url: '/v1/events' });
+    expect(events.headers.allow).toBe('POST');
+    expect((await h.app.inject({ method: 'PATCH', url: '/v1/nothing/here' })).statusCode).toBe(404);
+  });
+
+  it('states its server, bearer security for all but the public routes, and the CloudEvents media types', async () => {
+    const spec = (await h.http().get('/openapi.json')).body as {
+      servers: unknown;
+      security: unknown;
+      paths: Record<string, Record<string, { requestBody?: { content: Record<string, unknown> } }>>;
+    };
+    expect(spec.servers).toEqual([expect.objectContaining({ url: '/' })]);
+    expect(spec.security).toEqual([{ bearer: [] }]);
+    expect(Object.keys(spec.paths['/v1/events'].post.requestBody?.content ?? {}).sort()).toEqual([
+      'application/cloudevents+json',
+      'application/cloudevents-batch+json',
+      'application/json',
+    ]);
   });
 
   it('serves the spec and Swagger UI without a token', async () => {

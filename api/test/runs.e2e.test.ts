@@ -327,6 +327,7 @@ describe('API runs, rule history, schedules and audit', () => {
       version: 1,
       status: 'completed',
       key: null,
+      eventId: null,
       startedAt: expect.any(String),
       closedAt: expect.any(String),
     });
@@ -349,15 +350,33 @@ describe('API runs, rule history, schedules and audit', () => {
     expect(ids).toEqual(expect.arrayContaining(started));
     expect(ids).not.toContain(stopped.runId);
 
-    const bad = await h.http().get('/v1/runs?status=odd&limit=0&key=k').set('authorization', as('viewer'));
-    expect(expectProblem(bad, 422).errors).toEqual(
+    const bad = await h
+      .http()
+      .get('/v1/runs?status=odd&limit=0&trigger=x')
+      .set('authorization', as('viewer'));
+    const problem = expectProblem(bad, 422);
+    expect(problem).toEqual(
+      expect.objectContaining({
+        type: 'https://opsflow.dev/problems/invalid-query',
+        title: 'The query parameters are not valid',
+      }),
+    );
+    expect(problem.errors).toEqual(
       expect.arrayContaining([
         expect.objectContaining({ path: 'limit' }),
         expect.objectContaining({ path: 'status' }),
-        expect.objectContaining({ path: 'key' }),
+        expect.objectContaining({ path: 'trigger' }),
       ]),
     );
-    expectProblem(await h.http().get('/v1/runs?cursor=garbage').set('authorization', as('viewer')), 422);
+    // A cursor names a page: one that is not ours names none.
+    expectProblem(await h.http().get('/v1/runs?cursor=garbage').set('authorization', as('viewer')), 404);
+    const first = await h.http().get('/v1/runs?rule=quick&cursor=').set('authorization', as('viewer'));
+    expect(first.status).toBe(200);
+    const byTrigger = await h
+      .http()
+      .get('/v1/runs?rule=quick&trigger=manual&limit=100')
+      .set('authorization', as('viewer'));
+    expect((byTrigger.body as { runs: RunBody[] }).runs.map((r) => r.runId)).toEqual(newestFirst);
   });
 
   it('lists, pauses, unpauses, triggers and backfills schedules; 404 for a rule without one', async () => {

@@ -1,13 +1,19 @@
 /**
  * Validation of YAML rule files against `schema/rule.schema.json` with ajv, as an editor's YAML
- * language server would do it: each document on its own, as plain data.
+ * language server would do it: each document on its own, as plain data. Ajv runs in full strict
+ * mode (no union types, every `required` property defined), as a consumer of the schema would.
  */
-import Ajv from 'ajv';
+import Ajv, { type ErrorObject } from 'ajv';
 import { parseAllDocuments } from 'yaml';
 import schema from '../schema/rule.schema.json';
 
-const ajv = new Ajv({ allErrors: true, strict: true, strictRequired: false, allowUnionTypes: true });
+const ajv = new Ajv({ allErrors: true, strict: true });
 const validate = ajv.compile(schema);
+
+/** The schema's errors for one document given as data; empty when it is valid. */
+export function schemaErrorObjects(data: unknown): ErrorObject[] {
+  return validate(data) ? [] : [...(validate.errors ?? [])];
+}
 
 /** One message per document of `source` that the schema rejects; empty when all are valid. */
 export function schemaErrors(source: string): string[] {
@@ -16,7 +22,8 @@ export function schemaErrors(source: string): string[] {
     const data: unknown = doc.toJS({ maxAliasCount: 100 });
     // An empty document (`---` after `---`) declares nothing and is fine.
     if (data === null) continue;
-    if (!validate(data)) out.push(ajv.errorsText(validate.errors));
+    const errors = schemaErrorObjects(data);
+    if (errors.length > 0) out.push(ajv.errorsText(errors));
   }
   return out;
 }

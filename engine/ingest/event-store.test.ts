@@ -115,13 +115,25 @@ describe('event store', () => {
     expect((await refusal(store.ingest(many))).problems[0].message).toMatch(/at most 10 events/);
   });
 
-  it('stores an undeclared type as such by default, refuses it when asked', async () => {
-    expect(await store.ingest({ id: 'u-1', type: 'unknown.thing', data: { a: 1 } })).toEqual([
+  it('refuses an undeclared type by default, with the closest declared one; stores it when asked', async () => {
+    const err = await refusal(store.ingest({ id: 'u-2', type: 'ticket.opend', data: {} }));
+    expect(err.problems).toEqual([
+      {
+        index: 0,
+        path: 'type',
+        code: 'unknown-event-type',
+        didYouMean: 'ticket.opened',
+        message: "no deployed rule declares event type ticket.opend; did you mean 'ticket.opened'?",
+      },
+    ]);
+    const lenient = new EventStore(fresh.db, { unknownTypes: 'store' });
+    expect(await lenient.ingest({ id: 'u-1', type: 'unknown.thing', data: { a: 1 } })).toEqual([
       { id: 'u-1', type: 'unknown.thing', duplicate: false, declared: false },
     ]);
-    const strict = new EventStore(fresh.db, { unknownTypes: 'reject' });
-    const err = await refusal(strict.ingest({ id: 'u-2', type: 'unknown.thing', data: {} }));
-    expect(err.problems[0]).toMatchObject({ path: 'type' });
+    const { rows } = await fresh.db.query<{ declared: boolean }>(
+      "SELECT declared FROM events WHERE id = 'u-1'",
+    );
+    expect(rows).toEqual([{ declared: false }]);
   });
 
   it('stores the same id posted 20 times at once exactly once', async () => {

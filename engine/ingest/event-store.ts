@@ -5,12 +5,14 @@
  * duplicate (`ON CONFLICT DO NOTHING`), so it is stored once and routed once. Both calls return
  * only after the insert committed.
  *
- * Decision — an event type no active rule declares is stored by default (events are facts: a run
- * of a removed rule may still wait for it, and it shows in the event log) and reported with
- * `declared: false`; `unknownTypes: 'reject'` refuses it instead.
+ * Decision — an event type no active rule declares is refused by default (`unknown-event-type`,
+ * with the closest declared type): a producer with a typo learns at once instead of feeding
+ * nothing. `unknownTypes: 'store'` (`OPSFLOW_UNDECLARED_EVENTS=store`) stores it anyway, marked
+ * `declared: false`, e.g. while producers are rolled out ahead of their rules. The built-in
+ * `opsflow.run_failed` is always declared (LANGUAGE.md §13).
  */
 import { createHash } from 'node:crypto';
-import { conformFields } from '../../dsl';
+import { RUN_FAILED_EVENT, conformFields, didYouMean, suggest, type EventSchemaIR } from '../../dsl';
 import type { EmitOutput, EmittedEvent } from '../../activities/contract';
 import type { Sql } from '../db/sql';
 import { CausalDepthExceededError, EventValidationError, type EventProblem } from '../errors';
@@ -25,7 +27,7 @@ import { GroupCommit } from './group-commit';
 export const DEFAULT_MAX_CAUSAL_DEPTH = 8;
 
 export interface EventStoreOptions extends IngestLimits {
-  /** What to do with a type no active rule declares (default `store`). */
+  /** What to do with a type no active rule declares (default `reject`). */
   readonly unknownTypes?: 'store' | 'reject';
   /** The deepest `emit` accepted (default 8); deeper ones are refused. */
   readonly maxCausalDepth?: number;
@@ -52,6 +54,10 @@ interface Row {
   readonly subject: string | null;
   readonly time: string | null;
   readonly data: Readonly<Record<string, unknown>>;
+  readonly datacontenttype: string | null;
+  readonly dataschema: string | null;
+  readonly extensions: Readonly<Record<string, unknown>>;
+  readonly declared: boolean;
   readonly causal_depth: number;
   /** Its routing partition (`router/partitions.ts`), null when its routing needs no order. */
   readonly route_partition: number | null;
@@ -89,6 +95,7 @@ export class EventStore {
       rows.push({
         ...event,
         data,
+        declared: checked.declared,
         causal_depth: 0,
         route_partition: routePartition(index, { type: event.type, data }),
       });
@@ -122,13 +129,19 @@ export class EventStore {
       subject: event.source.runId,
       time: null,
       data: event.data,
+      datacontenttype: null,
+      dataschema: null,
+      extensions: {},
     };
     const index = await this.rules.get();
-    const checked = this.check(index, incoming, 0, problems);
+    // The checker saw to it that an emitted type is declared; a rule removed since may not be.
+    const checked = this.check(index, incoming, 0, problems, 'store');
     if (problems.length > 0) throw new EventValidationError(problems);
     const data = checked.data;
     const route_partition = routePartition(index, { type: incoming.type, data });
-    await this.commits.write([{ ...incoming, data, causal_depth: event.causalDepth, route_partition }]);
+    await this.commits.write([
+      { ...incoming, data, declared: checked.declared, causal_depth: event.causalDepth, route_partition },
+    ]);
     return { eventId: id };
   }
 
@@ -137,14 +150,19 @@ export class EventStore {
     event: IncomingEvent,
     position: number,
     problems: EventProblem[],
+    unknownTypes = this.options.unknownTypes ?? 'reject',
   ): { declared: boolean; data: Readonly<Record<string, unknown>> } {
-    const schemas = index.schemas(event.type);
+    const schemas = declaredSchemas(index, event.type);
     if (schemas.length === 0) {
-      if (this.options.unknownTypes === 'reject') {
+      if (unknownTypes === 'reject') {
+        const declared = [...index.eventTypes, ...Object.keys(BUILTIN_EVENT_SCHEMAS)];
+        const close = suggest(event.type, declared);
         problems.push({
           index: position,
           path: 'type',
-          message: `no deployed rule declares event type ${event.type}`,
+          message: `no deployed rule declares event type ${event.type}${didYouMean(event.type, declared)}`,
+          code: 'unknown-event-type',
+          ...(close !== undefined ? { didYouMean: close } : {}),
         });
       }
       return { declared: false, data: event.data };
@@ -169,12 +187,14 @@ export class EventStore {
     for (const row of rows) if (!unique.has(row.id)) unique.set(row.id, row);
     // clock_timestamp() keeps the batch's order in received_at, which is the routing order.
     const { rows: inserted } = await this.db.query<{ id: string }>(
-      `WITH inserted AS (INSERT INTO events (id, type, source, subject, time, data, causal_depth, route_partition, received_at)
-       SELECT e.id, e.type, e.source, e.subject, coalesce(e.time, now()), e.data, e.causal_depth,
-              e.route_partition, clock_timestamp()
+      `WITH inserted AS (INSERT INTO events (id, type, source, subject, time, data, datacontenttype, dataschema,
+                           extensions, declared, causal_depth, route_partition, received_at)
+       SELECT e.id, e.type, e.source, e.subject, coalesce(e.time, now()), e.data, e.datacontenttype,
+              e.dataschema, e.extensions, e.declared, e.causal_depth, e.route_partition, clock_timestamp()
          FROM jsonb_to_recordset($1::jsonb)
            AS e(id text, type text, source text, subject text, time timestamptz, data jsonb,
-                causal_depth integer, route_partition smallint)
+                datacontenttype text, dataschema text, extensions jsonb, declared boolean, causal_depth integer,
+                route_partition smallint)
        ON CONFLICT (id) DO NOTHING
        RETURNING id)
        -- Delivered at commit, once per transaction (identical notifications are folded).
@@ -184,6 +204,22 @@ export class EventStore {
     if (inserted.length > 0) this.options.onStored?.();
     return new Set(inserted.map((r) => r.id));
   }
+}
+
+/**
+ * Event types opsflow itself emits, declared without a rule declaring them (LANGUAGE.md §13):
+ * `opsflow.run_failed` is stored when a run fails, and may be posted like any declared type.
+ */
+export const BUILTIN_EVENT_SCHEMAS: Readonly<Record<string, EventSchemaIR>> = {
+  [RUN_FAILED_EVENT.name]: RUN_FAILED_EVENT,
+};
+
+/** The schemas the active rules declare for a type, or the built-in one. */
+export function declaredSchemas(index: RuleIndex, type: string): readonly EventSchemaIR[] {
+  const declared = index.schemas(type);
+  if (declared.length > 0) return declared;
+  const builtin = Object.hasOwn(BUILTIN_EVENT_SCHEMAS, type) ? BUILTIN_EVENT_SCHEMAS[type] : undefined;
+  return builtin ? [builtin] : [];
 }
 
 /** The id of an emitted event: derived from the emit's idempotency key, bounded in length. */

@@ -9,6 +9,8 @@ export interface StoredEventRow {
   readonly time: Date;
   readonly data: Readonly<Record<string, unknown>>;
   readonly causal_depth: number;
+  /** Extension attributes; absent in rows read before the column existed. */
+  readonly extensions?: Readonly<Record<string, unknown>>;
 }
 
 /**
@@ -18,10 +20,12 @@ export interface StoredEventRow {
 export const EVENTS_CHANNEL = 'opsflow_events';
 
 /** The columns to select for `StoredEventRow`. */
-export const STORED_EVENT_COLUMNS = 'id, type, source, time, data, causal_depth';
+export const STORED_EVENT_COLUMNS = 'id, type, source, time, data, causal_depth, extensions';
 
 /** A stored event as the interpreter receives it (trigger or signal). */
 export function toRunEvent(row: StoredEventRow): RunEvent {
+  // The trace context goes with the event into the run, so both share one trace.
+  const { traceparent, tracestate } = row.extensions ?? {};
   return {
     id: row.id,
     type: row.type,
@@ -29,5 +33,7 @@ export function toRunEvent(row: StoredEventRow): RunEvent {
     data: row.data,
     ...(row.source !== null ? { source: row.source } : {}),
     causalDepth: row.causal_depth,
+    ...(typeof traceparent === 'string' ? { traceparent } : {}),
+    ...(typeof tracestate === 'string' ? { tracestate } : {}),
   };
 }

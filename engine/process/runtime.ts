@@ -8,6 +8,7 @@ import { openDatabase } from '../db/open-database';
 import type { Database } from '../db/sql';
 import { ServerStartError } from '../errors';
 import type { DevServer } from '../temporal/dev-server';
+import { ensureSearchAttributes } from '../temporal/search-attributes';
 import { ensureAdminToken, type AdminToken } from './admin-token';
 import { loadConnectors } from './connectors';
 import { startEmbeddedTemporal } from './embedded-temporal';
@@ -89,6 +90,8 @@ export async function startRuntime(config: Config, options: RuntimeOptions): Pro
 
     const connection = await Connection.connect({ address, ...tls });
     cleanup.push({ name: 'Temporal client', run: () => connection.close() });
+    // Runs cannot start without them; the dev server has them from its flags already.
+    await ensureSearchAttributes(connection, namespace, log);
     const client = new Client({ connection, namespace });
     const ctx: ProcessContext = { config, db, client, log, eventsStored: eventsStoredSignal() };
 

@@ -13,6 +13,7 @@ import { INTERPRETER_WORKFLOW_TYPE, type RunInput, type RunTrigger } from '../..
 import type { Sql } from '../db/sql';
 import { ManualRunError, RuleNotFoundError } from '../errors';
 import type { ActiveRuleCache } from '../registry/active-rules';
+import { startSearchAttributes } from '../router/run-attributes';
 
 /** Which version a rerun runs: the rule's current one, or the one the earlier run had. */
 export const RERUN_VERSIONS = ['latest', 'pinned'] as const;
@@ -97,6 +98,8 @@ export async function startRerun(
       workflowId,
       args: [input],
       memo,
+      // Searchable like any run of the rule: `GET /v1/runs?rule=` and Temporal's UI find it.
+      typedSearchAttributes: startSearchAttributes(input),
       workflowIdReusePolicy: 'REJECT_DUPLICATE',
     });
     runId = handle.firstExecutionRunId;

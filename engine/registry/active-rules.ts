@@ -59,6 +59,8 @@ export interface RuleIndex {
    * rollback to a version that declared it differently). Empty for a type no rule declares.
    */
   schemas(type: string): readonly EventSchemaIR[];
+  /** Every event type some active rule declares, sorted. */
+  readonly eventTypes: readonly string[];
   find(name: string): ActiveRule | undefined;
 }
 
@@ -95,6 +97,7 @@ export function indexRules(rules: readonly ActiveRule[]): RuleIndex {
     byTrigger: (type) => triggers.get(type) ?? [],
     routesFor: (type) => routes.get(type) ?? [],
     schemas: (type) => [...(schemas.get(type)?.values() ?? [])],
+    eventTypes: [...schemas.keys()].sort(),
     find: (name) => byName.get(name),
   };
 }

@@ -13,6 +13,7 @@ import type { Sql } from '../db/sql';
 import { ManualRunError, RuleNotFoundError } from '../errors';
 import { ActiveRuleCache } from '../registry/active-rules';
 import type { ActiveRule } from '../registry/records';
+import { startMemo, startSearchAttributes } from './run-attributes';
 import { manualWorkflowId } from './workflow-ids';
 
 export interface ManualRunDeps {
@@ -62,7 +63,8 @@ export async function startManualRun(
     taskQueue: deps.taskQueue,
     workflowId,
     args: [input],
-    memo: { rule: rule.name, version: rule.version, manual: true },
+    memo: startMemo(input, { manual: true }),
+    typedSearchAttributes: startSearchAttributes(input),
   });
   return { workflowId, runId: handle.firstExecutionRunId, version: rule.version };
 }
@@ -80,9 +82,11 @@ function manualTrigger(rule: ActiveRule, request: ManualRunRequest): RunTrigger 
   if (trigger.kind === 'schedule') return { kind: 'schedule', scheduledAt: new Date().toISOString() };
   const event = request.event;
   if (!isPlainObject(event)) {
-    throw new ManualRunError(`rule ${rule.name} runs on ${trigger.event}: give the event to run it with`, [
-      { path: 'event', message: 'required: { data, id?, time? }' },
-    ]);
+    // The body is well formed for another kind of rule: the rule's current trigger is what
+    // refuses it (409, like a disabled rule), not the body.
+    throw new ManualRunError(
+      `rule ${rule.name} runs on ${trigger.event}: start it with {"event": {"data": {...}}}, not with input`,
+    );
   }
   const schema = rule.ir.events.find((e) => e.name === trigger.event);
   const conformed = conformFields(event.data, schema?.fields ?? []);

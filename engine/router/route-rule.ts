@@ -26,6 +26,7 @@ import { toRunEvent, type StoredEventRow } from '../ingest/stored-event';
 import type { RouteTarget } from '../registry/active-rules';
 import type { ActiveRule } from '../registry/records';
 import { findQueuedRun } from './queue-recovery';
+import { startMemo, startSearchAttributes } from './run-attributes';
 import { EVENT_ID_MEMO, keyText, ruleWorkflowId } from './workflow-ids';
 
 /** What routing did for one (event, rule); `paused`: held until the rule is resumed. */
@@ -217,7 +218,8 @@ class Starter {
       taskQueue: this.deps.taskQueue,
       workflowId: this.workflowId,
       args: [this.input],
-      memo: { [EVENT_ID_MEMO]: this.eventId, rule: this.input.rule.name, version: this.input.version },
+      memo: startMemo(this.input, { [EVENT_ID_MEMO]: this.eventId }),
+      typedSearchAttributes: startSearchAttributes(this.input),
       workflowIdConflictPolicy: conflict,
       workflowIdReusePolicy: reuse,
     });
@@ -288,7 +290,8 @@ class Starter {
       taskQueue: this.deps.taskQueue,
       workflowId: this.workflowId,
       args: [this.input],
-      memo: { [EVENT_ID_MEMO]: this.eventId, rule: this.input.rule.name, version: this.input.version },
+      memo: startMemo(this.input, { [EVENT_ID_MEMO]: this.eventId }),
+      typedSearchAttributes: startSearchAttributes(this.input),
       signal: enqueueSignal,
       signalArgs: [trigger],
     });

@@ -14,7 +14,8 @@ export function keyText(value: Value): string {
   return typeof value === 'string' ? value : JSON.stringify(value);
 }
 
-function keyPart(key: string): string {
+/** A key as workflow ids and the `OpsflowKey` search attribute hold it: hashed when long. */
+export function keyPart(key: string): string {
   return key.length > MAX_KEY_TEXT ? `sha256:${createHash('sha256').update(key).digest('hex')}` : key;
 }
 

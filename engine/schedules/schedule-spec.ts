@@ -9,6 +9,7 @@ import type { ScheduleOptions, ScheduleSpec } from '@temporalio/client';
 import type { TriggerIR } from '../../dsl/runtime';
 import type { ActiveRule } from '../registry/records';
 import { INTERPRETER_WORKFLOW_TYPE, type RunInput } from '../../workflows/contract';
+import { startSearchAttributes } from '../router/run-attributes';
 
 /** Every schedule opsflow owns starts with this; a sync never touches any other schedule. */
 export const SCHEDULE_ID_PREFIX = 'opsflow/schedule/';
@@ -96,6 +97,7 @@ export function desiredSchedule(rule: ActiveRule, taskQueue: string): DesiredSch
   const spec = scheduleSpec(trigger);
   const input: RunInput = { rule: rule.ir, version: rule.version, trigger: { kind: 'schedule' } };
   const workflowId = scheduledWorkflowId(rule.name);
+  const typedSearchAttributes = startSearchAttributes(input);
   // The IR hash stands for the whole pinned input; the version is in the input too (a rollback
   // to an identical IR under another version number still changes what runs display).
   const hash = createHash('sha256')
@@ -109,6 +111,7 @@ export function desiredSchedule(rule: ActiveRule, taskQueue: string): DesiredSch
         workflowType: INTERPRETER_WORKFLOW_TYPE,
         overlap: SCHEDULE_OVERLAP,
         catchupWindow: SCHEDULE_CATCHUP_WINDOW_MS,
+        searchAttributes: typedSearchAttributes.map((p) => [p.key.name, p.value]),
       }),
     )
     .digest('hex');
@@ -131,6 +134,7 @@ export function desiredSchedule(rule: ActiveRule, taskQueue: string): DesiredSch
         taskQueue,
         args: [input],
         memo: { [SCHEDULE_HASH_MEMO]: hash },
+        typedSearchAttributes,
       },
       policies: { overlap: SCHEDULE_OVERLAP, catchupWindow: SCHEDULE_CATCHUP_WINDOW_MS },
       memo: { [SCHEDULE_RULE_MEMO]: rule.name },

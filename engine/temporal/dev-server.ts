@@ -6,6 +6,7 @@ import { Connection } from '@temporalio/client';
 import { ServerStartError } from '../errors';
 import { resolveTemporalCli } from './binaries';
 import { superviseChild } from './child-server';
+import { OPSFLOW_SEARCH_ATTRIBUTES } from './search-attributes';
 
 /** How to start a local Temporal dev server (`temporal server start-dev`) as a child process. */
 export interface DevServerOptions {
@@ -18,7 +19,10 @@ export interface DevServerOptions {
   /** Web UI port; `false` (the default) runs headless. */
   readonly uiPort?: number | false;
   readonly namespace?: string;
-  /** Custom search attributes to register at launch, name → type (`Keyword`, `Int`, ...). */
+  /**
+   * More custom search attributes to register at launch, name → type (`Keyword`, `Int`, ...);
+   * opsflow's own (`OPSFLOW_SEARCH_ATTRIBUTES`) are always registered.
+   */
   readonly searchAttributes?: Readonly<Record<string, string>>;
   /** How long to wait for the server to answer, in ms (default 60 s: slow disks, 2 cores). */
   readonly readyTimeoutMs?: number;
@@ -46,7 +50,7 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
     mkdirSync(dirname(options.dbFile), { recursive: true });
     args.push('--db-filename', options.dbFile);
   }
-  for (const [name, type] of Object.entries(options.searchAttributes ?? {})) {
+  for (const [name, type] of Object.entries({ ...OPSFLOW_SEARCH_ATTRIBUTES, ...options.searchAttributes })) {
     args.push('--search-attribute', `${name}=${type}`);
   }
 

@@ -20,6 +20,8 @@ import { createSubscriptionActivities } from '../subscriptions';
 
 export interface EngineHarness {
   readonly database: FreshDatabase;
+  /** The dev server's frontend `host:port` (for the Temporal CLI). */
+  readonly address: string;
   readonly client: Client;
   readonly taskQueue: string;
   readonly registry: RuleRegistry;
@@ -81,6 +83,7 @@ export async function startEngineHarness(
     const started = { server, worker, running };
     return {
       database,
+      address: server.address,
       client,
       taskQueue,
       registry,
