@@ -94,6 +94,8 @@ export async function startEngineHarness(
         const result = await registry.deploy(
           Object.entries(files).map(([path, content]) => ({ path, content })),
           { author: 'test', message: 'test rules' },
+          // The files are the whole set in these tests: earlier rules may go.
+          { prune: true },
         );
         if (!result.ok)
           throw new Error(`rules do not compile: ${JSON.stringify(result.diagnostics, null, 2)}`);
