@@ -27,7 +27,7 @@ import type { RouteTarget } from '../registry/active-rules';
 import type { ActiveRule } from '../registry/records';
 import { findQueuedRun } from './queue-recovery';
 import { startMemo, startSearchAttributes } from './run-attributes';
-import { EVENT_ID_MEMO, keyText, ruleWorkflowId } from './workflow-ids';
+import { EVENT_ID_MEMO, keyText, legacyWorkflowId, ruleWorkflowId } from './workflow-ids';
 
 /** What routing did for one (event, rule); `paused`: held until the rule is resumed. */
 export type RouteOutcomeKind = 'started' | 'skipped' | 'dropped' | 'queued' | 'replaced' | 'error' | 'paused';
@@ -71,6 +71,11 @@ export type RoutePlan =
   | {
       readonly kind: 'start';
       readonly workflowId: string;
+      /**
+       * The id the same trigger had before ids were made injective, when it differs: a run going on
+       * under it (started before the upgrade) is the key's run still.
+       */
+      readonly legacyWorkflowId?: string;
       readonly input: RunInput;
       /** When the earlier attempt that may have reached Temporal began; absent for a first attempt. */
       readonly resumedFrom?: Date;
@@ -116,7 +121,7 @@ export function planRoute(
   }
   const decided = decide(event, target, seen);
   if ('outcome' in decided) return { kind: 'final', outcome: decided, recorded: false };
-  const { workflowId, key } = decided;
+  const { workflowId, legacyWorkflowId, key } = decided;
   const input: RunInput = {
     rule: rule.ir,
     version: rule.version,
@@ -124,7 +129,13 @@ export function planRoute(
     ...(key !== undefined ? { key } : {}),
     causalDepth: event.causal_depth,
   };
-  return { kind: 'start', workflowId, input, ...(previous ? { resumedFrom: previous.at } : {}) };
+  return {
+    kind: 'start',
+    workflowId,
+    ...(legacyWorkflowId !== undefined ? { legacyWorkflowId } : {}),
+    input,
+    ...(previous ? { resumedFrom: previous.at } : {}),
+  };
 }
 
 /**
@@ -137,11 +148,39 @@ export async function startPlanned(
   rule: ActiveRule,
   plan: Extract<RoutePlan, { kind: 'start' }>,
 ): Promise<RouteOutcome> {
-  const starter = new Starter(deps, event.id, plan.workflowId, plan.input);
-  const own = plan.resumedFrom ? await starter.findOwnRun(plan.resumedFrom) : undefined;
-  const result = own ?? (await starter.run(rule.ir.concurrency));
-  await deps.onStarted?.({ eventId: event.id, rule: rule.name, workflowId: plan.workflowId });
-  return { rule: rule.name, ...result, workflowId: plan.workflowId };
+  const starterOf = (workflowId: string) => new Starter(deps, event.id, workflowId, plan.input);
+  const ids =
+    plan.legacyWorkflowId === undefined ? [plan.workflowId] : [plan.workflowId, plan.legacyWorkflowId];
+  let found: { id: string; result: Omit<RouteOutcome, 'rule'> } | undefined;
+  // An earlier attempt (perhaps of a version that named runs the old way) may have started it.
+  for (const id of plan.resumedFrom ? ids : []) {
+    const own = await starterOf(id).findOwnRun(plan.resumedFrom);
+    if (own) {
+      found = { id, result: own };
+      break;
+    }
+  }
+  if (!found) {
+    const id =
+      plan.legacyWorkflowId !== undefined &&
+      rule.ir.concurrency !== 'parallel' &&
+      (await isRunning(deps.client, plan.legacyWorkflowId))
+        ? plan.legacyWorkflowId
+        : plan.workflowId;
+    found = { id, result: await starterOf(id).run(rule.ir.concurrency) };
+  }
+  await deps.onStarted?.({ eventId: event.id, rule: rule.name, workflowId: found.id });
+  return { rule: rule.name, ...found.result, workflowId: found.id };
+}
+
+/** Is a run going on under `workflowId`? */
+async function isRunning(client: Client, workflowId: string): Promise<boolean> {
+  try {
+    return (await client.workflow.getHandle(workflowId).describe()).status.name === 'RUNNING';
+  } catch (err) {
+    if (err instanceof WorkflowNotFoundError) return false;
+    throw err;
+  }
 }
 
 /** Guard and key: either a final outcome (skipped, error) or where the run goes. */
@@ -149,7 +188,7 @@ function decide(
   event: StoredEventRow,
   { rule, guard, key: keyOf }: RouteTarget,
   { scope, ctx }: EventScope,
-): RouteOutcome | { workflowId: string; key?: string } {
+): RouteOutcome | { workflowId: string; legacyWorkflowId?: string; key?: string } {
   try {
     if (rule.ir.guard && guard && !guard(scope, ctx)) {
       return {
@@ -158,9 +197,16 @@ function decide(
         detail: formatExplanation(explainGuard(rule.ir.guard, scope, ctx)),
       };
     }
-    const key = keyOf ? keyText(keyOf(scope, ctx)) : undefined;
+    const keyValue = keyOf ? keyOf(scope, ctx) : undefined;
+    const key = keyValue === undefined ? undefined : keyText(keyValue);
     const eventId = rule.ir.concurrency === 'parallel' ? event.id : undefined;
-    return { workflowId: ruleWorkflowId(rule.name, key, eventId), ...(key !== undefined ? { key } : {}) };
+    const workflowId = ruleWorkflowId(rule.name, keyValue, eventId);
+    const legacy = legacyWorkflowId(rule.name, keyValue, eventId);
+    return {
+      workflowId,
+      ...(legacy !== workflowId ? { legacyWorkflowId: legacy } : {}),
+      ...(key !== undefined ? { key } : {}),
+    };
   } catch (err) {
     // An expression that fails on this event fails the same way every time: record it, do not retry.
     if (err instanceof EvalError) return { rule: rule.name, outcome: 'error', detail: err.message };
