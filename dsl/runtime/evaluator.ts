@@ -39,6 +39,11 @@ export interface EvalContext {
    * without one fails with `window-unavailable`. `now()` is the window's end.
    */
   readonly windows?: WindowSource;
+  /**
+   * v2: values of aggregate nodes computed beforehand (the interpreter reads a window in `do`
+   * with an activity, so a replay sees the same value); a node found here is not read again.
+   */
+  readonly aggregates?: ReadonlyMap<ExprIR, Value>;
 }
 
 /** Names visible to an expression: `event`, `input`, `let` bindings, loop variables... */
@@ -173,7 +178,9 @@ export class Machine {
         const code = v === null ? 'null-value' : 'type';
         throw new EvalError(code, `cannot negate ${kindOf(v)} (${exprText(e.operand)})`, e.span);
       }
-      case 'aggregate':
+      case 'aggregate': {
+        const known = this.ctx.aggregates?.get(e);
+        if (known !== undefined) return known;
         return evaluateAggregate(e, {
           meter: this.meter,
           scope: this.scope,
@@ -182,6 +189,7 @@ export class Machine {
           visitIn: (x, scope) => this.visitIn(x, scope),
           truth,
         });
+      }
       default:
         throw new EvalError(
           'invalid-ir',
