@@ -3,7 +3,7 @@ import { renderDiagnostics } from '../../dsl';
 import { createApprovalActivities } from '../approvals/inbox';
 import { createEmitEvent, EventStore } from '../ingest';
 import { ActiveRuleCache, deployRuleSet } from '../registry';
-import { createSubscriptionActivities, Router } from '../router';
+import { createGateActivities, createSubscriptionActivities, Router } from '../router';
 import { readRuleSet } from '../rule-files';
 import type { EnginePart, ProcessContext, RunningPart } from './extension';
 
@@ -30,6 +30,13 @@ export function enginePart(options: EnginePartOptions): EnginePart {
     engineActivities: (ctx) => ({
       ...createSubscriptionActivities({ db: ctx.db, client: ctx.client }),
       ...createApprovalActivities(ctx.db),
+      // The flow-control gates' start (workflows/gate.ts) runs where the engine's activities do.
+      ...createGateActivities({
+        db: ctx.db,
+        client: ctx.client,
+        taskQueue: ctx.config.taskQueue,
+        replaceGraceMs: 10_000,
+      }),
     }),
     emitEvent: (ctx) =>
       createEmitEvent(

@@ -16,6 +16,7 @@ import { RuleRegistry } from '../../registry/registry';
 import { startDevServer, type DevServer } from '../../temporal/dev-server';
 import { quietTemporalRuntime } from '../../temporal/testing/quiet-runtime';
 import { Router, type RouterOptions } from '../router';
+import { createGateActivities } from '../gate-route';
 import { createSubscriptionActivities } from '../subscriptions';
 
 export interface EngineHarness {
@@ -74,6 +75,7 @@ export async function startEngineHarness(
         emit: real.emit,
         ...createSubscriptionActivities({ db, client }),
         ...createApprovalActivities(db),
+        ...createGateActivities({ db, client, taskQueue, replaceGraceMs: 5000 }),
       },
       maxConcurrentWorkflowTaskExecutions: 50,
     });
