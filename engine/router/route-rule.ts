@@ -150,7 +150,7 @@ export function planRoute(
       : null;
   const scoped: EventScope = {
     scope: ir.usesPrevious ? { ...seen.scope, previous: (prior?.data ?? null) as Value } : seen.scope,
-    ctx: withWindows(seen.ctx, flow?.windowsFor(event.id, rule.name)),
+    ctx: withWindows(seen.ctx, flow?.windowsFor(event.id, rule.name), event),
   };
   const decided = decide(event, target, scoped);
   if ('outcome' in decided) return { kind: 'final', outcome: decided, recorded: false };
@@ -195,9 +195,19 @@ export function planRoute(
   return { kind: 'start', workflowId, input, ...resumed };
 }
 
-/** The guard's context, with the windows read for it (the evaluator's `WindowSource`). */
-function withWindows(ctx: EvalContext, windows: WindowSource | undefined): EvalContext {
-  return windows ? ({ ...ctx, windows } as EvalContext) : ctx;
+/**
+ * The guard's context, with the windows read for it (the evaluator's `WindowSource`). A guard's
+ * windows end at the trigger's time (LANGUAGE.md §10), and the evaluator takes a window's end
+ * from `now()`: in a guard that reads windows, `now()` is the trigger's time.
+ */
+function withWindows(
+  ctx: EvalContext,
+  windows: WindowSource | undefined,
+  event: StoredEventRow,
+): EvalContext {
+  if (!windows) return ctx;
+  const time = event.time.getTime();
+  return { ...ctx, now: () => time, windows } as EvalContext;
 }
 
 /**
