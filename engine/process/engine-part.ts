@@ -2,9 +2,9 @@ import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { renderDiagnostics } from '../../dsl';
 import { createApprovalActivities } from '../approvals/inbox';
-import { createEmitEvent, EventStore } from '../ingest';
+import { createEmitEvent, createStoreRunFailed, EventStore } from '../ingest';
 import { ActiveRuleCache, RuleRegistry } from '../registry';
-import { createSubscriptionActivities, Router } from '../router';
+import { createGateActivities, createSubscriptionActivities, Router } from '../router';
 import { readRuleSet } from '../rule-files';
 import type { EnginePart, ProcessContext, RunningPart } from './extension';
 
@@ -24,6 +24,13 @@ export function enginePart(options: EnginePartOptions): EnginePart {
   // One cache per process: the event store and the router read the active rules once per change.
   let rules: ActiveRuleCache | undefined;
   const cache = (ctx: ProcessContext): ActiveRuleCache => (rules ??= new ActiveRuleCache(ctx.db));
+  // The store of events from runs (`emit`, `opsflow.run_failed`).
+  const eventStore = (ctx: ProcessContext): EventStore =>
+    new EventStore(ctx.db, {
+      maxCausalDepth: ctx.config.maxCausalDepth,
+      rules: cache(ctx),
+      onStored: () => ctx.eventsStored.notify(),
+    });
   let router: Router | undefined;
   let stopListening: (() => void) | undefined;
   return {
@@ -31,15 +38,17 @@ export function enginePart(options: EnginePartOptions): EnginePart {
     engineActivities: (ctx) => ({
       ...createSubscriptionActivities({ db: ctx.db, client: ctx.client }),
       ...createApprovalActivities(ctx.db),
+      // `opsflow.run_failed` of a failed run, stored through the same path as `emit` (§13).
+      storeRunFailed: createStoreRunFailed(eventStore(ctx)),
+      // The flow-control gates' start (workflows/gate.ts) runs where the engine's activities do.
+      ...createGateActivities({
+        db: ctx.db,
+        client: ctx.client,
+        taskQueue: ctx.config.taskQueue,
+        replaceGraceMs: 10_000,
+      }),
     }),
-    emitEvent: (ctx) =>
-      createEmitEvent(
-        new EventStore(ctx.db, {
-          maxCausalDepth: ctx.config.maxCausalDepth,
-          rules: cache(ctx),
-          onStored: () => ctx.eventsStored.notify(),
-        }),
-      ),
+    emitEvent: (ctx) => createEmitEvent(eventStore(ctx)),
     async start(ctx): Promise<RunningPart> {
       const onHangup = (): void => {
         ctx.log('SIGHUP: deploying the rule folder again');
