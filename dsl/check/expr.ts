@@ -15,6 +15,7 @@ import { didYouMean } from '../core/suggest';
 import type { Type } from './semantic-types';
 import { T, fieldOf, joinTypes, listOf, nonNull, objectOf, optional, typeToString } from './semantic-types';
 import { FORBIDDEN_MEMBERS } from '../runtime/value';
+import { checkAggregateCall, checkV2Name, misplacedWindow } from './window';
 
 /** Marks a binding (and the body binding a `compensate` copy stands for) as read. */
 function markUsed(b: BindingInfo): void {
@@ -28,6 +29,8 @@ function checkName(name: string, span: Span, scope: Scope, rc: RuleContext): Typ
     markUsed(binding);
     return { type: binding.type, ir: { kind: 'name', name, span } };
   }
+  const v2 = checkV2Name(name, span, rc);
+  if (v2) return v2;
   if (name === 'event' && rc.trigger !== 'on') {
     rc.env.error(
       Codes.eventWithoutOn,
@@ -122,6 +125,8 @@ function checkIndex(e: Extract<Expr, { kind: 'index' }>, scope: Scope, rc: RuleC
 }
 
 function checkCall(e: Extract<Expr, { kind: 'call' }>, scope: Scope, rc: RuleContext): Typed {
+  const aggregate = checkAggregateCall(e, scope, rc, checkExpr);
+  if (aggregate) return aggregate;
   const args = e.args.map((a) => checkExpr(a, scope, rc));
   const fn = BUILTIN_FUNCTIONS.get(e.fn);
   if (!fn) {
@@ -262,6 +267,8 @@ export function checkExpr(e: Expr, scope: Scope, rc: RuleContext): Typed {
       return checkBinary(e, checkExpr(e.left, scope, rc), checkExpr(e.right, scope, rc), rc);
     case 'paren':
       return checkExpr(e.expr, scope, rc);
+    case 'window':
+      return misplacedWindow(e, rc);
     default:
       return broken((e as { span: Span }).span);
   }
