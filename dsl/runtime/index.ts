@@ -68,5 +68,11 @@ export {
   type EvalScope,
 } from './evaluator';
 export { EvalError, type EvalErrorCode } from './errors';
-export { explainGuard, formatExplanation, type GuardExplanation } from './explain';
+export {
+  explainGuard,
+  formatExplanation,
+  type GuardExplanation,
+  MAX_EXPLANATION_BYTES,
+  TRUNCATED_MARKER,
+} from './explain';
 export { exprText } from './expr-text';
