@@ -1,12 +1,13 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, Post } from '@nestjs/common';
 import { RuleRegistry } from '../../engine/registry/registry';
 import type { RuleChange } from '../../engine/registry/records';
-import { diagnosticsToJson, validateRuleFiles, type DiagnosticJson } from '../../engine/rule-validation';
+import { diagnosticsToJson, type DiagnosticJson } from '../../engine/rule-validation';
 import { ApiBody, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal } from '../auth/role.decorator';
 import type { Principal } from '../auth/roles';
 import { RuleDiagnosticsError } from '../common/problems';
 import { ApiRoute } from '../openapi/api-route.decorator';
+import { RuleCompiler } from './rule-compiler.service';
 import { RuleViews, type RuleView } from './rule-views.service';
 import { readRuleFilesBody } from './rules.dto';
 import {
@@ -39,6 +40,7 @@ export class RulesController {
   constructor(
     @Inject(RuleRegistry) private readonly registry: RuleRegistry,
     @Inject(RuleViews) private readonly views: RuleViews,
+    @Inject(RuleCompiler) private readonly compiler: RuleCompiler,
   ) {}
 
   /**
@@ -65,8 +67,13 @@ export class RulesController {
     errors: [400, 413, 415, 422],
   })
   @ApiBody({ type: ValidateRulesBodySchema })
-  validate(@Body() body: unknown): { ok: boolean; diagnostics: readonly DiagnosticJson[] } {
-    return validateRuleFiles(readRuleFilesBody(body, false).files);
+  async validate(@Body() body: unknown): Promise<{ ok: boolean; diagnostics: readonly DiagnosticJson[] }> {
+    // In a worker thread: other requests are answered while a large set compiles.
+    const { diagnostics } = await this.compiler.compile(readRuleFilesBody(body, false).files);
+    return {
+      ok: !diagnostics.some((d) => d.severity === 'error'),
+      diagnostics: diagnosticsToJson(diagnostics),
+    };
   }
 
   /** One rule with the source text of its current version; 404 for an unknown name. */
@@ -99,10 +106,12 @@ export class RulesController {
   @ApiBody({ type: DeployBodySchema })
   async deploy(@Body() body: unknown, @CurrentPrincipal() principal: Principal): Promise<DeploymentResult> {
     const { files, message } = readRuleFilesBody(body, true);
-    const result = await this.registry.deploy(files, {
-      author: principal.name,
-      ...(message !== undefined ? { message } : {}),
-    });
+    const compiled = await this.compiler.compile(files);
+    const result = await this.registry.deploy(
+      files,
+      { author: principal.name, ...(message !== undefined ? { message } : {}) },
+      compiled,
+    );
     if (!result.ok) throw new RuleDiagnosticsError(diagnosticsToJson(result.diagnostics));
     return {
       deploymentId: result.deploymentId,

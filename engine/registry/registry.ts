@@ -4,7 +4,7 @@
  * audit lines. Every change runs in one transaction under one advisory lock, so two deploys at
  * once (from two API processes, or a SIGHUP during an upload) apply one after the other.
  */
-import { compileRuleSet, type RuleIR, type RuleSetInput } from '../../dsl';
+import { compileRuleSet, type CompiledRuleSet, type RuleIR, type RuleSetInput } from '../../dsl';
 import type { Database, Sql } from '../db/sql';
 import { RuleNotFoundError } from '../errors';
 import type {
@@ -66,8 +66,12 @@ export class RuleRegistry {
    * version for each rule whose IR hash differs from its current one, `removed` for rules no
    * longer in the set. An invalid set changes nothing and returns its diagnostics.
    */
-  async deploy(files: readonly RuleSetInput[], meta: ChangeMeta): Promise<DeployResult> {
-    const compiled = compileRuleSet(files);
+  async deploy(
+    files: readonly RuleSetInput[],
+    meta: ChangeMeta,
+    /** `files` compiled already (e.g. in a worker thread by the API). */
+    compiled: Pick<CompiledRuleSet, 'rules' | 'diagnostics'> = compileRuleSet(files),
+  ): Promise<DeployResult> {
     if (compiled.diagnostics.some((d) => d.severity === 'error')) {
       return { ok: false, diagnostics: compiled.diagnostics };
     }
