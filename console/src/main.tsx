@@ -1,7 +1,15 @@
 import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { LocationProvider, Route, Router, useLocation } from 'preact-iso';
-import { api, setUnauthorizedHandler, storedToken, storeToken, type Whoami } from './api';
+import {
+  api,
+  setUnauthorizedHandler,
+  storedToken,
+  storedWhoami,
+  storeToken,
+  storeWhoami,
+  type Whoami,
+} from './api';
 import { Layout } from './components/layout';
 import { i18next, initI18n } from './i18n';
 import { ApprovalsPage } from './pages/approvals';
@@ -24,7 +32,9 @@ function Redirect({ to }: { to: string }) {
 }
 
 function App() {
-  const [session, setSession] = useState<Whoami | null | undefined>(storedToken() ? undefined : null);
+  const [session, setSession] = useState<Whoami | null | undefined>(
+    storedToken() ? (storedWhoami() ?? undefined) : null,
+  );
   const [, setLanguage] = useState(i18next.language);
 
   useEffect(() => {
@@ -37,7 +47,10 @@ function App() {
     const token = storedToken();
     if (token) {
       api<Whoami>('GET', '/v1/whoami')
-        .then(setSession)
+        .then((who) => {
+          storeWhoami(who);
+          setSession(who);
+        })
         .catch(() => {
           storeToken(null);
           setSession(null);
@@ -52,6 +65,7 @@ function App() {
       <SignInPage
         onSignedIn={(token, who) => {
           storeToken(token);
+          storeWhoami(who);
           setSession(who);
         }}
       />
