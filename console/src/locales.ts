@@ -102,6 +102,14 @@ export const en = {
     until: 'Started before',
     event: 'Event',
   },
+  bulk: {
+    title: 'Rerun the runs of this filter',
+    hint: 'Each matching run not rerun or retried before is rerun once, oldest first, at a bounded rate.',
+    count: 'Count matching runs',
+    matching: '{{count}} runs match.',
+    start: 'Rerun {{count}} runs',
+    progress: '{{done}} of {{total}} rerun, {{failed}} failed',
+  },
   run: {
     title: 'Run {{id}}',
     status: 'Status',
@@ -334,6 +342,14 @@ export const zhCN: typeof en = {
     since: '开始于之后',
     until: '开始于之前',
     event: '事件',
+  },
+  bulk: {
+    title: '批量重新运行符合筛选条件的运行',
+    hint: '每个符合条件且之前未重新运行或重试过的运行，按时间从早到晚各重新运行一次，速率受限。',
+    count: '统计符合条件的运行',
+    matching: '共有 {{count}} 个运行符合条件。',
+    start: '重新运行 {{count}} 个运行',
+    progress: '已重新运行 {{done}} / {{total}}，失败 {{failed}}',
   },
   run: {
     title: '运行 {{id}}',

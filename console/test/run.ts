@@ -168,6 +168,14 @@ async function scenario(browser: Browser, server: OpsflowServer, warehouse: Ware
     await shot(page, 'run-retried');
   });
 
+  await step('a bulk rerun of the failed runs counts none left: the one failed run was retried', async () => {
+    await page.goto(`${baseUrl}/console/runs?rule=ship_order&status=failed`);
+    await page.getByRole('heading', { level: 1, name: 'Runs' }).waitFor();
+    await page.getByText('Rerun the runs of this filter').click();
+    await page.getByRole('button', { name: 'Count matching runs' }).click();
+    await page.getByText('0 runs match.').waitFor();
+  });
+
   await step('approve a held order from the inbox, with a comment', async () => {
     await server.api('POST', '/v1/events', [
       { id: 'evt-big', type: 'order.placed', data: { order_id: 'O-200', total: 250 } },
