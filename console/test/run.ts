@@ -290,6 +290,10 @@ async function scenario(browser: Browser, server: OpsflowServer, warehouse: Ware
     await zh.getByRole('link', { name: '运行', exact: true }).click();
     await zh.getByRole('cell', { name: '已完成' }).first().waitFor();
     await shot(zh, 'runs-zh-CN');
+    await zh.getByRole('row').filter({ hasText: '失败' }).getByRole('link').first().click();
+    await hasText(runStatus(zh), '失败');
+    await shot(zh, 'run-zh-CN');
+    await zh.getByRole('link', { name: '运行', exact: true }).click();
     await zh.getByLabel('语言').selectOption('en');
     await zh.getByRole('heading', { level: 1, name: 'Runs' }).waitFor();
     await zh.close();
