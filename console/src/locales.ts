@@ -148,6 +148,7 @@ export const en = {
     by: 'decided by group {{group}}',
     until: 'until {{time}}',
     eventWait: 'event {{type}} where {{field}} = {{value}}',
+    triggerKinds: { event: 'event', manual: 'manual', schedule: 'schedule' },
   },
   events: {
     title: 'Events',
@@ -389,6 +390,7 @@ export const zhCN: typeof en = {
     by: '由 {{group}} 组决定',
     until: '直到 {{time}}',
     eventWait: '事件 {{type}}，条件 {{field}} = {{value}}',
+    triggerKinds: { event: '事件', manual: '手动', schedule: '定时' },
   },
   events: {
     title: '事件',

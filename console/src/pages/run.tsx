@@ -124,7 +124,11 @@ export function RunPage() {
               </>
             )}
             <dt>{t('run.trigger')}</dt>
-            <dd>{run.trigger?.kind ?? '—'}</dd>
+            <dd>
+              {run.trigger
+                ? t(`run.triggerKinds.${run.trigger.kind}`, { defaultValue: run.trigger.kind })
+                : '—'}
+            </dd>
             <dt>{t('runs.started')}</dt>
             <dd>{when(run.startedAt)}</dd>
             <dt>{t('runs.closed')}</dt>
