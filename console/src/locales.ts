@@ -8,6 +8,9 @@ export const en = {
     signOut: 'Sign out',
     language: 'Language',
     signedInAs: 'Signed in as {{name}} ({{role}})',
+    nothing: 'Nothing to show',
+    nothingHint:
+      'A key with the role {{role}} may not read any page of the console (an ingest key only posts events).',
   },
   nav: {
     label: 'Main',
@@ -250,6 +253,8 @@ export const zhCN: typeof en = {
     signOut: '退出登录',
     language: '语言',
     signedInAs: '已登录：{{name}}（{{role}}）',
+    nothing: '没有可显示的内容',
+    nothingHint: '角色为 {{role}} 的密钥无权查看控制台的任何页面（ingest 密钥只能提交事件）。',
   },
   nav: {
     label: '主导航',

@@ -10,7 +10,9 @@ import {
   storeWhoami,
   type Whoami,
 } from './api';
-import { Layout } from './components/layout';
+import { Page } from './components/common';
+import { Layout, NAV } from './components/layout';
+import { t } from './i18n';
 import { i18next, initI18n } from './i18n';
 import { ApprovalsPage } from './pages/approvals';
 import { AuditPage } from './pages/audit';
@@ -29,6 +31,17 @@ function Redirect({ to }: { to: string }) {
   const { route } = useLocation();
   useEffect(() => route(to, true), [to]);
   return null;
+}
+
+/** `/console` and unknown paths: the first page the key may see (an ingest key has none). */
+function Home({ session }: { session: Whoami }) {
+  const first = NAV.find((item) => session.permissions.includes(item.permission));
+  if (first) return <Redirect to={first.path} />;
+  return (
+    <Page title={t('app.nothing')}>
+      <p>{t('app.nothingHint', { role: session.role })}</p>
+    </Page>
+  );
 }
 
 function App() {
@@ -89,7 +102,7 @@ function App() {
           <Route path="/console/approvals" component={ApprovalsPage} />
           <Route path="/console/schedules" component={SchedulesPage} />
           <Route path="/console/audit" component={AuditPage} />
-          <Route default component={() => <Redirect to="/console/overview" />} />
+          <Route default component={() => <Home session={session} />} />
         </Router>
       </Layout>
     </SessionContext.Provider>

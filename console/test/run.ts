@@ -278,6 +278,15 @@ async function scenario(browser: Browser, server: OpsflowServer, warehouse: Ware
       assert.equal(await viewer.getByRole('button', { name }).count(), 0, `a viewer is offered ${name}`);
     }
     await viewer.close();
+    // An ingest key may only post events: no page, and no link to one.
+    const ingest = await server.api<{ token: string }>('POST', '/v1/keys', { name: 'shop', role: 'ingest' });
+    const shop = await browser.newPage({ locale: 'en-US' });
+    await shop.goto(`${baseUrl}/console`);
+    await shop.getByLabel('Token').fill(ingest.token);
+    await shop.getByRole('button', { name: 'Sign in' }).click();
+    await shop.getByRole('heading', { level: 1, name: 'Nothing to show' }).waitFor();
+    assert.equal(await shop.getByRole('navigation', { name: 'Main' }).getByRole('link').count(), 0);
+    await shop.close();
   });
 
   await step('the console in Simplified Chinese (browser language), and switching back', async () => {
