@@ -3,6 +3,7 @@
  * `bench/results/latest.md` and `latest.json`). Benchmarks never fail the build on speed: a
  * missed target shows as `no` in the table.
  */
+import { benchConsole } from './console';
 import { benchDsl } from './dsl';
 import { benchGuards } from './guards';
 import { benchIngest } from './ingest';
@@ -16,6 +17,7 @@ const benchmarks: readonly [string, () => Promise<BenchmarkReport>][] = [
   ['ingest', benchIngest],
   ['guards', benchGuards],
   ['scale', benchScale],
+  ['console', benchConsole],
 ];
 
 async function main(): Promise<void> {
