@@ -32,7 +32,7 @@ export interface Occurrence {
   /** The declaration itself (event, field, action, parameter, rule, `let` ...), not a use. */
   readonly decl: boolean;
   readonly type?: TypeIR;
-  /** For fields and parameters: the event or action they belong to. */
+  /** For fields and parameters: the event or action they belong to; for names: the event they hold. */
   readonly owner?: string;
   /** For bound names: how they were bound (`let`, `wait`, `event` ...). */
   readonly how?: string;
@@ -182,7 +182,7 @@ export class Indexer {
   private declare(b: Binding, info: NameInfo, how: string, scope: Names): void {
     const key = `bind:${b.span.file}:${b.span.line}:${b.span.column}`;
     this.bind(b.name, { ...info, key }, scope);
-    this.add({ kind: 'binding', key, name: b.name, span: b.span, decl: true, type: info.type, how });
+    this.add({ kind: 'binding', key, name: b.name, span: b.span, decl: true, type: info.type, how, owner: info.event }); // prettier-ignore
   }
 
   private block(stmts: readonly Stmt[], scope: Names): void {
@@ -268,7 +268,8 @@ export class Indexer {
   private nameRef(name: string, span: Span, scope: Names): void {
     const bound = scope.get(name);
     if (!bound) return;
-    this.add({ kind: 'binding', key: bound.key, name, span, decl: false, type: bound.type });
+    const how = bound.key.startsWith('implicit:') ? name : undefined;
+    this.add({ kind: 'binding', key: bound.key, name, span, decl: false, type: bound.type, owner: bound.event, how }); // prettier-ignore
   }
 
   private expr(e: Expr, scope: Names, depth = 0): void {

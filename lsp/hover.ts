@@ -47,8 +47,12 @@ export function hoverText(o: Occurrence, analysis: Analysis): string | undefined
       return block(
         `(parameter) ${o.owner ? `${o.owner}(` : ''}${o.name}: ${type(o.type)}${o.owner ? ')' : ''}`,
       );
-    case 'binding':
-      return block(`(${o.how ?? 'name'}) ${o.name}: ${type(o.type)}`);
+    case 'binding': {
+      const schema = o.owner ? analysis.declarations.events.get(o.owner) : undefined;
+      if (!schema || !o.type) return block(`(${o.how ?? 'name'}) ${o.name}: ${type(o.type)}`);
+      const optional = o.type.kind === 'optional' ? '?' : '';
+      return block(`(${o.how ?? 'name'}) ${o.name}: ${schema.name}${optional}\n\n${describeEvent(schema)}`);
+    }
     case 'function': {
       const fn = BUILTIN_FUNCTIONS.get(o.name);
       return fn ? `${block(fn.signature)}\n\n${fn.doc}` : `unknown function \`${o.name}\``;
