@@ -76,7 +76,7 @@ module.exports = tseslint.config(
   },
   {
     files: ['**/*.ts'],
-    ignores: ['dsl/**', 'lsp/**', 'api/**', 'workflows/**'],
+    ignores: ['dsl/**', 'lsp/**', 'api/**', 'workflows/**', 'bench/**', 'faults/**'],
     rules: {
       'no-restricted-imports': [
         'error',

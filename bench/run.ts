@@ -7,6 +7,7 @@ import { benchDsl } from './dsl';
 import { benchGuards } from './guards';
 import { benchIngest } from './ingest';
 import { benchInterpreter } from './interpreter';
+import { benchLsp } from './lsp';
 import { benchScale } from './scale';
 import { markdownTable, saveReport, type BenchmarkReport } from './harness';
 
@@ -16,6 +17,7 @@ const benchmarks: readonly [string, () => Promise<BenchmarkReport>][] = [
   ['ingest', benchIngest],
   ['guards', benchGuards],
   ['scale', benchScale],
+  ['lsp', benchLsp],
 ];
 
 async function main(): Promise<void> {
