@@ -210,10 +210,10 @@ function ruleAt(ctx: Context, header: RegExp, form: 'dsl' | 'yaml'): RuleAt | un
 
 /** The trigger event of a rule, read from its text when the rule does not parse. */
 function triggerInText(ctx: Context, rule: RuleAt): string | undefined {
-  for (let i = rule.headerLine; i <= ctx.pos.line; i++) {
-    const m = /^\s*(?:on\s+|on\s*:\s*)([A-Za-z_][A-Za-z0-9_.]*)\s*$/.exec(
-      (ctx.lines[i] ?? '').replace(/#.*$/, ''),
-    );
+  for (let i = rule.headerLine; i < ctx.lines.length && i < rule.headerLine + 500; i++) {
+    const l = (ctx.lines[i] ?? '').replace(/#.*$/, '');
+    if (i > rule.headerLine && /^(?:rule|event|action|end)\b|^---|^rule\s*:/.test(l)) break;
+    const m = /^\s*(?:rule\s+\w+\s+(?:"[^"]*"\s+)?)?(?:on\s+|on\s*:\s*)([A-Za-z_][A-Za-z0-9_.]*)\s*$/.exec(l);
     if (m) return m[1];
   }
   return undefined;

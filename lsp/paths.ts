@@ -53,7 +53,7 @@ function hasRuleSetFiles(dir: string): boolean {
 /**
  * The folder of the rule set a file belongs to: its own folder, widened to each parent folder
  * that holds rule set files itself (so `rules/inventory/a.rule` belongs to `rules/`), never above
- * the workspace folder. `configured` folders (the client's `rulesPath`) win when they hold the file.
+ * the workspace folder (and not at all for a file outside every workspace folder). `configured` folders (the client's `rulesPath`) win when they hold the file.
  */
 export function ruleSetRoot(
   file: string,
@@ -63,10 +63,13 @@ export function ruleSetRoot(
   for (const folder of configured) if (isInside(folder, file)) return folder;
   let dir = dirname(file);
   const limit = workspace.find((w) => w === dir || isInside(w, dir));
+  // Outside every workspace folder a file is a rule set with its own folder: climbing from /tmp
+  // would take in whatever else lies there.
+  if (limit === undefined) return dir;
   for (let i = 0; i < 32; i++) {
     const parent = dirname(dir);
     if (parent === dir) break;
-    if (limit !== undefined && parent !== limit && !isInside(limit, parent)) break;
+    if (parent !== limit && !isInside(limit, parent)) break;
     if (!hasRuleSetFiles(parent)) break;
     dir = parent;
   }
