@@ -12,8 +12,15 @@ interface Operation {
 }
 type Paths = Record<string, Record<string, Operation>>;
 
-/** Routes that serve the spec itself, not part of it. */
-const DOC_ROUTES = new Set(['GET /openapi.json', 'GET /docs', 'GET /docs/init.js', 'GET /docs/{asset}']);
+/** Routes that serve the spec itself or the console's files (api/console/), not part of the spec. */
+const DOC_ROUTES = new Set([
+  'GET /openapi.json',
+  'GET /docs',
+  'GET /docs/init.js',
+  'GET /docs/{asset}',
+  'GET /console',
+  'GET /console/*',
+]);
 
 /** `/v1/rules/:name` → `/v1/rules/{name}`; `::` is Fastify's escaped (literal) colon. */
 function specPath(fastifyUrl: string): string {
