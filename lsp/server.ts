@@ -24,7 +24,7 @@ import {
   type TextEdit,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import type { Diagnostic } from '../dsl';
+import { parseRuleSet, type Diagnostic } from '../dsl';
 import { complete } from './completion';
 import {
   LEGEND,
@@ -144,6 +144,8 @@ class Server {
       ),
     );
     c.onInitialized(() => {
+      // Builds the parsers (chevrotain's grammar analysis takes a while once) before the first file.
+      setTimeout(this.safe('warm-up', undefined, () => parseRuleSet([{ path: 'warm-up.rule', content: 'rule w\n  on a.b\ndo\nend\n' }])), 0); // prettier-ignore
       if (this.watch) {
         const globs = ['**/*.rule', '**/*.rule.{yaml,yml}', '**/*.connector.{yaml,yml}', '**/*.test.{yaml,yml}', '**/*.source.{yaml,yml}']; // prettier-ignore
         void c.client.register(DidChangeWatchedFilesNotification.type, { watchers: globs.map((g) => ({ globPattern: g })) }); // prettier-ignore
