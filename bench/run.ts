@@ -8,6 +8,7 @@ import { benchDsl } from './dsl';
 import { benchGuards } from './guards';
 import { benchIngest } from './ingest';
 import { benchInterpreter } from './interpreter';
+import { benchLsp } from './lsp';
 import { benchScale } from './scale';
 import { markdownTable, saveReport, type BenchmarkReport } from './harness';
 
@@ -18,6 +19,7 @@ const benchmarks: readonly [string, () => Promise<BenchmarkReport>][] = [
   ['guards', benchGuards],
   ['scale', benchScale],
   ['console', benchConsole],
+  ['lsp', benchLsp],
 ];
 
 async function main(): Promise<void> {
