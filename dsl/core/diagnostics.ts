@@ -83,6 +83,10 @@ export const Codes = {
   notAWindow: 'not-a-window',
   /** `previous` in a rule without an `on` trigger. */
   previousWithoutOn: 'previous-without-on',
+  // limits shared with the evaluator and the engine
+  expressionTooDeep: 'expression-too-deep',
+  expressionTooLarge: 'expression-too-large',
+  ruleTooLarge: 'rule-too-large',
   // warnings
   unreachable: 'unreachable',
   unusedBinding: 'unused-binding',
