@@ -63,9 +63,9 @@ describe('flow control per key (real PostgreSQL + Temporal)', () => {
       'limit.rule': rule('limited', 'lim.req'),
       'previous.rule': rule('edge', 'prev.req', '  when event.m == null or event.m < event.n\n'),
     });
-    await patch('debounced', (ir) => ({ ...ir, flow: { debounce: { quietMs: 3000 } } }));
-    await patch('batched', (ir) => ({ ...ir, flow: { batch: { size: 3, withinMs: 2000 } } }));
-    await patch('throttled', (ir) => ({ ...ir, flow: { throttle: { runs: 2, perMs: 2000 } } }));
+    await patch('debounced', (ir) => ({ ...ir, flow: { debounce: { quietMs: 5000 } } }));
+    await patch('batched', (ir) => ({ ...ir, flow: { batch: { size: 3, withinMs: 3000 } } }));
+    await patch('throttled', (ir) => ({ ...ir, flow: { throttle: { runs: 2, perMs: 3000 } } }));
     await patch('limited', (ir) => ({ ...ir, flow: { limit: { runs: 3, perMs: 3_600_000 } } }));
     // `previous?.n == null or previous?.n < event.n`, written over `event.m` of the compiled guard.
     await patch('edge', (ir) => ({ ...ir, guard: toPrevious(ir.guard), usesPrevious: true }));
@@ -121,14 +121,15 @@ describe('flow control per key (real PostgreSQL + Temporal)', () => {
     h.calls.filter((c) => c.args.rule === rule).map((c) => c.args.n as number);
 
   it('debounce: a burst of 50 triggers starts 1 run with the 50 as `events`; a skipped trigger never joins', async () => {
+    // Stored first, then routed in one go: the test is about the gate, not about a loaded machine.
     const router = h.router();
-    router.start();
     const ids: string[] = [];
     for (let n = 0; n < 50; n++) {
       ids.push(`deb-${n}`);
       await h.store.ingest({ id: `deb-${n}`, type: 'deb.req', data: { k: 'A', n } });
       if (n === 10) await h.store.ingest({ id: 'deb-skip', type: 'deb.req', data: { k: 'A', n: -1 } });
     }
+    router.start();
     await eventually(async () => expect(calls('debounced')).toEqual([49]), 60_000);
     const seen = await outcomes('debounced');
     expect(counts(seen)).toEqual({ started: 1, debounced: 49, skipped: 1 });
