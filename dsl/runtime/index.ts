@@ -68,5 +68,14 @@ export {
   type EvalScope,
 } from './evaluator';
 export { EvalError, type EvalErrorCode } from './errors';
+export type { WindowEvent, WindowSource } from './evaluator-window';
+export {
+  inWindow,
+  listWindowSource,
+  prefetchedWindowSource,
+  windowExprsOfStep,
+  windowsOf,
+  type TypedWindowEvent,
+} from './window-source';
 export { explainGuard, formatExplanation, type GuardExplanation } from './explain';
-export { exprText } from './expr-text';
+export { exprText, windowText } from './expr-text';

@@ -14,6 +14,8 @@ import {
   formatExplanation,
   type Value,
 } from '../../dsl/runtime';
+import type { Client } from '@temporalio/client';
+import { WorkflowNotFoundError } from '@temporalio/common';
 import type { RunInput } from '../../workflows/contract';
 import { toRunEvent, type StoredEventRow } from '../ingest/stored-event';
 import type { RouteTarget } from '../registry/active-rules';
@@ -24,7 +26,7 @@ import { routerLimit, stateKey, type FlowBatch } from './flow-batch';
 import type { RouteOutcome, RouteOutcomeKind, RouteRuleDeps } from './route-types';
 import { Starter } from './starter';
 import type { WindowSource } from './windows';
-import { gateWorkflowId, keyText, ruleWorkflowId } from './workflow-ids';
+import { gateWorkflowId, keyText, legacyWorkflowId, ruleWorkflowId } from './workflow-ids';
 
 export type { RouteOutcome, RouteOutcomeKind, RouteRuleDeps } from './route-types';
 
@@ -48,6 +50,11 @@ export type RoutePlan =
   | {
       readonly kind: 'start';
       readonly workflowId: string;
+      /**
+       * The id the same trigger had before ids were made injective, when it differs: a run going on
+       * under it (started before the upgrade) is the key's run still.
+       */
+      readonly legacyWorkflowId?: string;
       readonly input: RunInput;
       /** When the earlier attempt that may have reached Temporal began; absent for a first attempt. */
       readonly resumedFrom?: Date;
@@ -115,7 +122,7 @@ export function planRoute(
   };
   const decided = decide(event, target, scoped);
   if ('outcome' in decided) return { kind: 'final', outcome: decided, recorded: false };
-  const { workflowId, key } = decided;
+  const { workflowId, legacyWorkflowId, key, gateId } = decided;
   const resumed = previous ? { resumedFrom: previous.at } : {};
   const limit = routerLimit(ir.flow);
   if (limit && flow && stateKeyText !== undefined) {
@@ -133,12 +140,13 @@ export function planRoute(
     const trigger: GateTriggerInput = {
       event: runEvent,
       version: rule.version,
+      runWorkflowId: workflowId,
       ...(ir.usesPrevious ? { previous: prior } : {}),
     };
     const outcome = ir.flow?.debounce ? 'debounced' : ir.flow?.batch ? 'batched' : 'throttled';
     return {
       kind: 'gate',
-      workflowId: gateWorkflowId(rule.name, key),
+      workflowId: gateId,
       ...(key !== undefined ? { key } : {}),
       trigger,
       outcome,
@@ -153,7 +161,13 @@ export function planRoute(
     causalDepth: event.causal_depth,
     ...(ir.usesPrevious ? { previous: prior } : {}),
   };
-  return { kind: 'start', workflowId, input, ...resumed };
+  return {
+    kind: 'start',
+    workflowId,
+    ...(legacyWorkflowId !== undefined ? { legacyWorkflowId } : {}),
+    input,
+    ...resumed,
+  };
 }
 
 /**
@@ -197,11 +211,39 @@ export async function startPlanned(
   rule: ActiveRule,
   plan: Extract<RoutePlan, { kind: 'start' }>,
 ): Promise<RouteOutcome> {
-  const starter = new Starter(deps, event.id, plan.workflowId, plan.input);
-  const own = plan.resumedFrom ? await starter.findOwnRun(plan.resumedFrom) : undefined;
-  const result = own ?? (await starter.run(rule.ir.concurrency));
-  await deps.onStarted?.({ eventId: event.id, rule: rule.name, workflowId: plan.workflowId });
-  return { rule: rule.name, ...result, workflowId: plan.workflowId };
+  const starterOf = (workflowId: string) => new Starter(deps, event.id, workflowId, plan.input);
+  const ids =
+    plan.legacyWorkflowId === undefined ? [plan.workflowId] : [plan.workflowId, plan.legacyWorkflowId];
+  let found: { id: string; result: Omit<RouteOutcome, 'rule'> } | undefined;
+  // An earlier attempt (perhaps of a version that named runs the old way) may have started it.
+  for (const id of plan.resumedFrom ? ids : []) {
+    const own = await starterOf(id).findOwnRun(plan.resumedFrom);
+    if (own) {
+      found = { id, result: own };
+      break;
+    }
+  }
+  if (!found) {
+    const id =
+      plan.legacyWorkflowId !== undefined &&
+      rule.ir.concurrency !== 'parallel' &&
+      (await isRunning(deps.client, plan.legacyWorkflowId))
+        ? plan.legacyWorkflowId
+        : plan.workflowId;
+    found = { id, result: await starterOf(id).run(rule.ir.concurrency) };
+  }
+  await deps.onStarted?.({ eventId: event.id, rule: rule.name, workflowId: found.id });
+  return { rule: rule.name, ...found.result, workflowId: found.id };
+}
+
+/** Is a run going on under `workflowId`? */
+async function isRunning(client: Client, workflowId: string): Promise<boolean> {
+  try {
+    return (await client.workflow.getHandle(workflowId).describe()).status.name === 'RUNNING';
+  } catch (err) {
+    if (err instanceof WorkflowNotFoundError) return false;
+    throw err;
+  }
 }
 
 /** Guard and key: either a final outcome (skipped, error) or where the run goes. */
@@ -209,7 +251,7 @@ function decide(
   event: StoredEventRow,
   { rule, guard, key: keyOf }: RouteTarget,
   { scope, ctx }: EventScope,
-): RouteOutcome | { workflowId: string; key?: string } {
+): RouteOutcome | { workflowId: string; legacyWorkflowId?: string; key?: string; gateId: string } {
   try {
     // A guard without a fast form (it reads windows) runs on the evaluator.
     const condition = rule.ir.guard;
@@ -221,9 +263,17 @@ function decide(
         detail: formatExplanation(explainGuard(condition, scope, ctx)),
       };
     }
-    const key = keyOf ? keyText(keyOf(scope, ctx)) : undefined;
+    const keyValue = keyOf ? keyOf(scope, ctx) : undefined;
+    const key = keyValue === undefined ? undefined : keyText(keyValue);
     const eventId = rule.ir.concurrency === 'parallel' ? event.id : undefined;
-    return { workflowId: ruleWorkflowId(rule.name, key, eventId), ...(key !== undefined ? { key } : {}) };
+    const workflowId = ruleWorkflowId(rule.name, keyValue, eventId);
+    const legacy = legacyWorkflowId(rule.name, keyValue, eventId);
+    return {
+      workflowId,
+      ...(legacy !== workflowId ? { legacyWorkflowId: legacy } : {}),
+      ...(key !== undefined ? { key } : {}),
+      gateId: gateWorkflowId(rule.name, keyValue),
+    };
   } catch (err) {
     // An expression that fails on this event fails the same way every time: record it, do not retry.
     if (err instanceof EvalError) return { rule: rule.name, outcome: 'error', detail: err.message };
