@@ -80,7 +80,10 @@ async function fill(db: Database, total: number, now: number): Promise<void> {
   await db.query('ANALYZE events');
 }
 
-async function measure(db: Database, triggers: readonly StoredEventRow[]): Promise<{ p50: number; p99: number; all: number[] }> {
+async function measure(
+  db: Database,
+  triggers: readonly StoredEventRow[],
+): Promise<{ p50: number; p99: number; all: number[] }> {
   const times: number[] = [];
   for (let i = 0; i < EVALS; i++) {
     const event = triggers[i % triggers.length];
@@ -92,7 +95,11 @@ async function measure(db: Database, triggers: readonly StoredEventRow[]): Promi
     times.push(Number(process.hrtime.bigint() - t0) / 1e6);
   }
   const sorted = [...times].sort((a, b) => a - b);
-  return { p50: sorted[Math.floor(sorted.length * 0.5)], p99: sorted[Math.floor(sorted.length * 0.99)], all: times };
+  return {
+    p50: sorted[Math.floor(sorted.length * 0.5)],
+    p99: sorted[Math.floor(sorted.length * 0.99)],
+    all: times,
+  };
 }
 
 export async function benchWindows(): Promise<BenchmarkReport> {
@@ -138,7 +145,11 @@ export async function benchWindows(): Promise<BenchmarkReport> {
         figure(small),
         {
           ...figure(large),
-          baseline: { ...summarize(small.all), median: small.p99, name: `p99 with ${SMALL.toLocaleString('en-US')} stored` },
+          baseline: {
+            ...summarize(small.all),
+            median: small.p99,
+            name: `p99 with ${SMALL.toLocaleString('en-US')} stored`,
+          },
           ratio: flat,
           target: '≤ 2 ms p99, flat (≤ 1.5×)',
           met: large.p99 <= 2 && flat <= 1.5,
