@@ -3,11 +3,13 @@
  * `bench/results/latest.md` and `latest.json`). Benchmarks never fail the build on speed: a
  * missed target shows as `no` in the table.
  */
+import { benchDebounce } from './debounce';
 import { benchDsl } from './dsl';
 import { benchGuards } from './guards';
 import { benchIngest } from './ingest';
 import { benchInterpreter } from './interpreter';
 import { benchScale } from './scale';
+import { benchWindows } from './windows';
 import { markdownTable, saveReport, type BenchmarkReport } from './harness';
 
 const benchmarks: readonly [string, () => Promise<BenchmarkReport>][] = [
@@ -16,6 +18,8 @@ const benchmarks: readonly [string, () => Promise<BenchmarkReport>][] = [
   ['ingest', benchIngest],
   ['guards', benchGuards],
   ['scale', benchScale],
+  ['windows', benchWindows],
+  ['debounce', benchDebounce],
 ];
 
 async function main(): Promise<void> {
