@@ -5,6 +5,7 @@ import { createEmitEvent, EventStore } from '../ingest';
 import { ActiveRuleCache, deployRuleSet } from '../registry';
 import { createSubscriptionActivities, Router } from '../router';
 import { readRuleSet } from '../rule-files';
+import { createReadWindow } from '../windows/read-window';
 import type { EnginePart, ProcessContext, RunningPart } from './extension';
 
 export interface EnginePartOptions {
@@ -39,6 +40,7 @@ export function enginePart(options: EnginePartOptions): EnginePart {
           onStored: () => ctx.eventsStored.notify(),
         }),
       ),
+    readWindow: (ctx) => createReadWindow(ctx.db),
     async start(ctx): Promise<RunningPart> {
       const onHangup = (): void => {
         ctx.log('SIGHUP: deploying the rule folder again');
