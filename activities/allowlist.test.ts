@@ -66,18 +66,31 @@ describe('address policy', () => {
     '::ffff:7f00:1',
     '::ffff:10.0.0.1',
     '64:ff9b::a00:1',
+    // RFC 8215 local-use NAT64 and SIIT (issue 12): judged by the IPv4 address they carry.
+    '64:ff9b:1::7f00:1',
+    '64:ff9b:1::a9fe:a9fe',
+    '64:ff9b:1:ffff::10.0.0.1',
+    '64:ff9b:1::192.168.1.1',
+    '::ffff:0:7f00:1',
+    '::ffff:0:169.254.169.254',
+    '::ffff:0:a00:1',
     '2002:a00:1::',
     'not-an-ip',
   ])('%s is not public', (address) => {
     expect(isPublicAddress(address)).toBe(false);
   });
 
-  it.each(['93.184.216.34', '8.8.8.8', '172.32.0.1', '2606:4700:4700::1111', '::ffff:8.8.8.8'])(
-    '%s is public',
-    (address) => {
-      expect(isPublicAddress(address)).toBe(true);
-    },
-  );
+  it.each([
+    '93.184.216.34',
+    '8.8.8.8',
+    '172.32.0.1',
+    '2606:4700:4700::1111',
+    '::ffff:8.8.8.8',
+    '64:ff9b:1::808:808',
+    '::ffff:0:808:808',
+  ])('%s is public', (address) => {
+    expect(isPublicAddress(address)).toBe(true);
+  });
 
   it('expands IPv6 forms', () => {
     expect(expandIPv6('::1')).toEqual([0, 0, 0, 0, 0, 0, 0, 1]);

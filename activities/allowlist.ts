@@ -118,7 +118,7 @@ for (const [net, prefix] of [
 
 /**
  * Is `address` a public unicast address? IPv6 forms that carry an IPv4 address (mapped `::ffff:`,
- * NAT64 `64:ff9b::`, 6to4 `2002:`) are judged by that IPv4 address, so they cannot smuggle in a
+ * SIIT `::ffff:0:`, NAT64 `64:ff9b::` and `64:ff9b:1::/48`, 6to4 `2002:`) are judged by that IPv4 address, so they cannot smuggle in a
  * private one. Anything unparsable is not public.
  */
 export function isPublicAddress(address: string): boolean {
@@ -136,7 +136,12 @@ function embeddedIPv4(g: readonly number[]): string | undefined {
   const v4 = (hi: number, lo: number): string => [hi >> 8, hi & 255, lo >> 8, lo & 255].join('.');
   const zeros = (from: number, to: number): boolean => g.slice(from, to).every((x) => x === 0);
   if (zeros(0, 5) && g[5] === 0xffff) return v4(g[6], g[7]);
+  // SIIT's IPv4-translated addresses (RFC 2765), `::ffff:0:a.b.c.d`.
+  if (zeros(0, 4) && g[4] === 0xffff && g[5] === 0) return v4(g[6], g[7]);
   if (g[0] === 0x64 && g[1] === 0xff9b && zeros(2, 6)) return v4(g[6], g[7]);
+  // RFC 8215's local-use NAT64 prefix `64:ff9b:1::/48`: translators put the IPv4 address in the
+  // last 32 bits (a /96 prefix inside it), so it is judged by that address.
+  if (g[0] === 0x64 && g[1] === 0xff9b && g[2] === 1) return v4(g[6], g[7]);
   if (g[0] === 0x2002) return v4(g[1], g[2]);
   return undefined;
 }

@@ -153,7 +153,7 @@ const notifySlack: BuiltinAction = async (ctx, deps, args) => {
 const notifyEmail: BuiltinAction = async (ctx, deps, args) => {
   allowedParams('notify.email', args, ['to', 'subject', 'body']);
   noSecrets('notify.email', args);
-  const to = parseRecipients(requiredText('notify.email', args, 'to', false) as string);
+  const to = parseRecipients(own(args, 'to') ?? requiredText('notify.email', args, 'to', false));
   const subject = requiredText('notify.email', args, 'subject', false) as string;
   const text = requiredText('notify.email', args, 'body', false) as string;
   if (!deps.mailer)

@@ -25,19 +25,31 @@ const DEFAULT_TIMEOUT_MS = 30_000;
 const ADDRESS = /^[^\s@<>,;"]+@[^\s@<>,;"]+\.[^\s@<>,;"]+$/;
 const MAX_RECIPIENTS = 50;
 
-/** Splits and checks `to` (one address, or several separated by commas). */
-export function parseRecipients(to: string): string[] {
-  const list = to
-    .split(',')
-    .map((s) => s.trim())
-    .filter((s) => s.length > 0);
+/**
+ * Checks `to`: a text is exactly one address (a comma in it is refused, so data such as
+ * `a@b.com,x@evil.com` cannot add recipients); a list is one address per item.
+ */
+export function parseRecipients(to: unknown): string[] {
+  const list = Array.isArray(to) ? (to as unknown[]) : [to];
   if (list.length === 0) throw new InvalidInputError('`to` has no address');
   if (list.length > MAX_RECIPIENTS)
     throw new InvalidInputError(`\`to\` has more than ${MAX_RECIPIENTS} addresses`);
-  for (const address of list) {
-    if (!ADDRESS.test(address)) throw new InvalidInputError(`\`${address}\` is not an email address`);
-  }
-  return list;
+  return list.map((item, i) => {
+    const where = Array.isArray(to) ? `\`to[${i}]\`` : '`to`';
+    if (typeof item !== 'string') throw new InvalidInputError(`${where} must be text (one email address)`);
+    const address = item.trim();
+    if (address.length === 0) throw new InvalidInputError(`${where} has no address`);
+    if (/[,;]/.test(address)) {
+      throw new InvalidInputError(
+        `${where} must be one email address, got ${JSON.stringify(address.slice(0, 200))}; pass a list ([a, b]) for several`,
+      );
+    }
+    if (!ADDRESS.test(address))
+      throw new InvalidInputError(
+        `${where}: ${JSON.stringify(address.slice(0, 200))} is not an email address`,
+      );
+    return address;
+  });
 }
 
 /** `<hash-of-key@domain>`: stable per call, and the key itself (which names the run) stays private. */

@@ -195,6 +195,40 @@ describe('responses and failures', () => {
     expect(JSON.stringify(failure)).not.toContain(token);
   });
 
+  it('redacts a secret echoed JSON-escaped, form-encoded and in base64 (issue 12)', async () => {
+    const token = 'tök/en+1 2=ß';
+    const deps = depsWith({ httpAllow: listed(), secrets: secretsOf({ API_TOKEN: token }) });
+    const { runAction } = createActivities(deps);
+    const headers = { Authorization: { $template: ['Basic ', { $secret: 'API_TOKEN' }] } };
+    const echoes = [
+      // PHP's json_encode: `\/` and `\u00f6`.
+      'json ' +
+        JSON.stringify(token)
+          .replace(/\//g, '\\/')
+          .replace(/[^\x20-\x7e]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`),
+      // Form encoding with lower-case hex and `+` for the space.
+      'form ' +
+        new URLSearchParams([['t', token]]).toString().replace(/%[0-9A-F]{2}/g, (h) => h.toLowerCase()),
+      'b64 ' + Buffer.from(token).toString('base64'),
+      'basic ' + Buffer.from(`user:${token}`).toString('base64'),
+      'b64url ' + Buffer.from(`ab${token}`).toString('base64url'),
+    ];
+    for (const echo of echoes) {
+      server.handle((req, res) => {
+        expect(req.headers.authorization).toBe(`Basic ${token}`);
+        res.writeHead(401, { 'Content-Type': 'text/plain' });
+        res.end(`denied: ${echo}`);
+      });
+      const failure = await failureOf(
+        runAction(call('http.request', { method: 'GET', url: `${server.origin}/me`, headers })),
+      );
+      expect(failure.type).toBe('ActionRejected');
+      const text = JSON.stringify(failure) + failure.message;
+      expect(text).not.toContain(echo.slice(echo.indexOf(' ') + 1));
+      expect(failure.message).toContain('***');
+    }
+  });
+
   it('fails for good when a secret is not defined', async () => {
     const { runAction } = createActivities(depsWith({ httpAllow: listed() }));
     const headers = { Authorization: { $secret: 'MISSING' } };

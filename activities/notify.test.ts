@@ -87,7 +87,7 @@ describe('notify.email', () => {
   it('delivers over SMTP with sender, recipients, subject, body and a Message-ID from the idempotency key', async () => {
     const { runAction } = activities();
     const args = {
-      to: 'buyer@shop.example, lead@shop.example',
+      to: ['buyer@shop.example', 'lead@shop.example'],
       subject: 'PO 7 not confirmed',
       body: 'Please call the supplier.',
     };
@@ -107,11 +107,23 @@ describe('notify.email', () => {
 
   it('refuses bad addresses before connecting', async () => {
     const { runAction } = activities();
-    for (const to of ['not-an-address', 'a@b.example\r\nBcc: x@y.example', '']) {
+    for (const to of ['not-an-address', 'a@b.example\r\nBcc: x@y.example', '', [], ['a@b.example', 7]]) {
       const failure = await failureOf(runAction(call('notify.email', { to, subject: 's', body: 'b' })));
       expect([failure.type, failure.nonRetryable]).toEqual(['InvalidInput', true]);
     }
     expect(smtp.messages).toHaveLength(0);
+  });
+
+  it('takes a text as one address: data cannot add recipients (issue 12)', async () => {
+    const { runAction } = activities();
+    for (const to of ['a@b.com,x@evil.com', 'a@b.com; x@evil.com', ['a@b.com,x@evil.com']]) {
+      const failure = await failureOf(runAction(call('notify.email', { to, subject: 's', body: 'b' })));
+      expect([failure.type, failure.nonRetryable]).toEqual(['InvalidInput', true]);
+      expect(failure.message).toContain('must be one email address');
+    }
+    expect(smtp.messages).toHaveLength(0);
+    await runAction(call('notify.email', { to: ' buyer@shop.example ', subject: 's', body: 'b' }));
+    expect(smtp.messages.map((m) => m.to)).toEqual([['buyer@shop.example']]);
   });
 
   it('maps SMTP 5xx to a rejection and 4xx to a retryable failure', async () => {

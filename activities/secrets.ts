@@ -138,10 +138,49 @@ export function containsSecret(value: unknown, maxNodes = 100_000): boolean {
 
 const REDACTED = '***';
 
+/** Base64 pieces shorter than this are not redacted: they would match unrelated text. */
+const MIN_BASE64_PIECE = 6;
+
+/**
+ * `value` as a server may echo it back: raw; URL- and form-encoded (`%2F` or `%2f`, space as
+ * `%20` or `+`); JSON-escaped (with or without `\/`, non-ASCII raw or as `\u00e9`/`\u00E9`); and
+ * base64 (standard and URL-safe) at each of the three alignments it can have inside a longer
+ * base64 text (e.g. `Basic base64(user:secret)`), cut to the characters that depend on the value
+ * alone.
+ */
+export function encodedForms(value: string): Set<string> {
+  // Error texts quote bodies with runs of white space collapsed (`bodySnippet`).
+  const forms = new Set<string>([value, value.replace(/\s+/g, ' ')]);
+  const url = encodeURIComponent(value);
+  const form = new URLSearchParams([['', value]]).toString().slice(1);
+  for (const encoded of [url, url.replace(/%20/g, '+'), form, form.replace(/\+/g, '%20')]) {
+    forms.add(encoded);
+    forms.add(encoded.replace(/%[0-9A-F]{2}/g, (h) => h.toLowerCase()));
+  }
+  const json = JSON.stringify(value).slice(1, -1);
+  for (const j of [json, json.replace(/\//g, '\\/')]) {
+    forms.add(j);
+    const lower = j.replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+    forms.add(lower);
+    forms.add(lower.replace(/\\u([0-9a-f]{4})/g, (_m, h: string) => `\\u${h.toUpperCase()}`));
+  }
+  const bytes = Buffer.from(value, 'utf8');
+  for (let shift = 0; shift < 3; shift++) {
+    const b64 = Buffer.concat([Buffer.alloc(shift), bytes]).toString('base64');
+    // Characters mixing in bits of the neighbouring text, and padding, are left out.
+    const piece = b64.slice(Math.ceil((shift * 8) / 6), Math.floor(((shift + bytes.length) * 8) / 6));
+    if (piece.length < MIN_BASE64_PIECE) continue;
+    forms.add(piece);
+    forms.add(piece.replace(/\+/g, '-').replace(/\//g, '_'));
+  }
+  forms.delete('');
+  return forms;
+}
+
 /**
  * The secrets one action call has seen. `resolve` looks a name up (failing for good when it is not
- * defined) and remembers the value; `redact` removes every remembered value, also URL- and
- * JSON-encoded, from a text.
+ * defined) and remembers the value; `redact` removes every remembered value, also in the
+ * encodings a server may echo it in (see `encodedForms`), from a text.
  */
 export class SecretScope {
   private readonly values = new Set<string>();
@@ -151,11 +190,7 @@ export class SecretScope {
   /** Marks a value as sensitive without it being a named secret (e.g. a webhook URL). */
   remember(value: string): void {
     if (value.length === 0) return;
-    this.values.add(value);
-    const encoded = encodeURIComponent(value);
-    if (encoded !== value) this.values.add(encoded);
-    const json = JSON.stringify(value).slice(1, -1);
-    if (json !== value) this.values.add(json);
+    for (const form of encodedForms(value)) this.values.add(form);
   }
 
   async resolve(name: string): Promise<string> {

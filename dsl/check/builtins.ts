@@ -305,7 +305,8 @@ export const BUILTIN_ACTIONS: readonly ActionSignatureIR[] = [
   },
   {
     name: 'notify.email',
-    params: [f('to', T.string), f('subject', T.string), f('body', T.string)],
+    // `to`: one address as text, or a list of addresses (checked by the action).
+    params: [f('to', T.any), f('subject', T.string), f('body', T.string)],
     result: objectOf([]),
     origin: 'builtin',
   },

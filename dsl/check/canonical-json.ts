@@ -26,48 +26,83 @@ function sortedKeys(record: Record<string, unknown>): string[] {
 
 /**
  * JSON text with sorted keys. With `indent` > 0 the output is pretty-printed (for `opsflow compile`);
- * without, it is compact (for hashing).
+ * without, it is compact (for hashing). Iterative, so no nesting of the value exhausts the stack.
  */
 export function stableStringify(value: JsonLike, indent = 0): string {
   const pad = (depth: number): string => (indent > 0 ? '\n' + ' '.repeat(indent * depth) : '');
   const colon = indent > 0 ? ': ' : ':';
-  const write = (v: unknown, depth: number): string => {
+  const out: string[] = [];
+  // Work in reverse order: text to write as it is, or a value to write at a depth.
+  const work: ({ readonly text: string } | { readonly value: unknown; readonly depth: number })[] = [
+    { value, depth: 0 },
+  ];
+  for (let item = work.pop(); item !== undefined; item = work.pop()) {
+    if ('text' in item) {
+      out.push(item.text);
+      continue;
+    }
+    const { value: v, depth } = item;
     if (Array.isArray(v)) {
-      if (v.length === 0) return '[]';
-      const items = v.map((item) => pad(depth + 1) + (item === undefined ? 'null' : write(item, depth + 1)));
-      return `[${items.join(',')}${pad(depth)}]`;
+      if (v.length === 0) {
+        out.push('[]');
+        continue;
+      }
+      out.push('[');
+      work.push({ text: `${pad(depth)}]` });
+      for (let i = v.length - 1; i >= 0; i--) {
+        const element: unknown = v[i];
+        work.push({ value: element === undefined ? null : element, depth: depth + 1 });
+        work.push({ text: `${i > 0 ? ',' : ''}${pad(depth + 1)}` });
+      }
+      continue;
     }
     if (isPlainRecord(v)) {
       const keys = sortedKeys(v);
-      if (keys.length === 0) return '{}';
-      const entries = keys.map(
-        (k) => `${pad(depth + 1)}${JSON.stringify(k)}${colon}${write(v[k], depth + 1)}`,
-      );
-      return `{${entries.join(',')}${pad(depth)}}`;
+      if (keys.length === 0) {
+        out.push('{}');
+        continue;
+      }
+      out.push('{');
+      work.push({ text: `${pad(depth)}}` });
+      for (let i = keys.length - 1; i >= 0; i--) {
+        work.push({ value: v[keys[i]], depth: depth + 1 });
+        work.push({ text: `${i > 0 ? ',' : ''}${pad(depth + 1)}${JSON.stringify(keys[i])}${colon}` });
+      }
+      continue;
     }
     const text = JSON.stringify(v);
-    return text === undefined ? 'null' : text;
-  };
-  return write(value, 0);
+    out.push(text === undefined ? 'null' : text);
+  }
+  return out.join('');
 }
 
-/** A deep copy without any property named `span`. */
+/** A deep copy without any property named `span` (iterative, like `stableStringify`). */
 export function withoutSpans(value: JsonLike): unknown {
-  if (Array.isArray(value)) return value.map(withoutSpans);
-  if (isPlainRecord(value)) {
-    const out: Record<string, unknown> = {};
-    for (const k of Object.keys(value)) {
-      if (k === 'span') continue;
-      Object.defineProperty(out, k, {
-        value: withoutSpans(value[k]),
-        enumerable: true,
-        writable: true,
-        configurable: true,
-      });
+  const shell = (v: unknown): unknown =>
+    Array.isArray(v) ? new Array<unknown>(v.length) : isPlainRecord(v) ? {} : v;
+  const root = shell(value);
+  const work: [unknown, unknown][] = [[value, root]];
+  for (let item = work.pop(); item !== undefined; item = work.pop()) {
+    const [from, to] = item;
+    if (Array.isArray(from)) {
+      const target = to as unknown[];
+      for (let i = 0; i < from.length; i++) {
+        const child: unknown = from[i];
+        const copy = shell(child);
+        target[i] = copy;
+        if (copy !== child) work.push([child, copy]);
+      }
+    } else if (isPlainRecord(from)) {
+      for (const k of Object.keys(from)) {
+        if (k === 'span') continue;
+        const child = from[k];
+        const copy = shell(child);
+        Object.defineProperty(to, k, { value: copy, enumerable: true, writable: true, configurable: true });
+        if (copy !== child) work.push([child, copy]);
+      }
     }
-    return out;
   }
-  return value;
+  return root;
 }
 
 export function sha256Hex(text: string): string {

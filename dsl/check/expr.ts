@@ -7,6 +7,7 @@ import type { Expr, StringPart } from '../ast/ast';
 import { BUILTIN_FUNCTIONS } from './builtins';
 import type { BindingInfo, RuleContext, Scope } from './scope';
 import type { Typed } from './operators';
+import { exprLimitProblem } from './limits';
 import { broken, checkBinary, checkUnary } from './operators';
 import { Codes } from '../core/diagnostics';
 import type { ExprIR, FieldTypeIR, TemplatePartIR } from '../runtime/ir';
@@ -85,8 +86,8 @@ function checkField(
 }
 
 function checkIndex(e: Extract<Expr, { kind: 'index' }>, scope: Scope, rc: RuleContext): Typed {
-  const object = checkExpr(e.object, scope, rc);
-  const index = checkExpr(e.index, scope, rc);
+  const object = checkNode(e.object, scope, rc);
+  const index = checkNode(e.index, scope, rc);
   const base = nonNull(object.type);
   const ik = nonNull(index.type).kind;
   const ir: ExprIR = { kind: 'index', object: object.ir, index: index.ir, span: e.span };
@@ -122,7 +123,7 @@ function checkIndex(e: Extract<Expr, { kind: 'index' }>, scope: Scope, rc: RuleC
 }
 
 function checkCall(e: Extract<Expr, { kind: 'call' }>, scope: Scope, rc: RuleContext): Typed {
-  const args = e.args.map((a) => checkExpr(a, scope, rc));
+  const args = e.args.map((a) => checkNode(a, scope, rc));
   const fn = BUILTIN_FUNCTIONS.get(e.fn);
   if (!fn) {
     const message = rc.env.actions.has(e.fn)
@@ -188,7 +189,7 @@ function checkString(e: Extract<Expr, { kind: 'string' }>, scope: Scope, rc: Rul
   }
   const parts: TemplatePartIR[] = e.parts.map((p) => {
     if (p.kind === 'text') return { kind: 'text', text: p.text };
-    const typed = checkExpr(p.expr, scope, rc);
+    const typed = checkNode(p.expr, scope, rc);
     return {
       kind: 'interp',
       expr: typed.ir,
@@ -202,7 +203,7 @@ function checkObject(e: Extract<Expr, { kind: 'object' }>, scope: Scope, rc: Rul
   const fields: FieldTypeIR[] = [];
   const irFields: { name: string; value: ExprIR }[] = [];
   for (const f of e.fields) {
-    const value = checkExpr(f.value, scope, rc);
+    const value = checkNode(f.value, scope, rc);
     if (fields.some((g) => g.name === f.name)) {
       rc.env.error(Codes.duplicateField, `the object already has a field '${f.name}'`, f.nameSpan);
       continue;
@@ -215,8 +216,21 @@ function checkObject(e: Extract<Expr, { kind: 'object' }>, scope: Scope, rc: Rul
   return { type: objectOf(fields), ir: { kind: 'object', fields: irFields, span: e.span } };
 }
 
-/** Checks an expression, reporting problems; returns its type and IR. */
+/**
+ * Checks an expression, reporting problems; returns its type and IR. An expression the evaluator
+ * would refuse for its depth or size is reported (`limits.ts`) and not walked further.
+ */
 export function checkExpr(e: Expr, scope: Scope, rc: RuleContext): Typed {
+  const problem = exprLimitProblem(e);
+  if (problem) {
+    rc.env.error(problem.code, problem.message, problem.span);
+    return broken(e.span);
+  }
+  return checkNode(e, scope, rc);
+}
+
+/** `checkExpr` of a sub-expression: the limits were checked for the whole. */
+function checkNode(e: Expr, scope: Scope, rc: RuleContext): Typed {
   switch (e.kind) {
     case 'number': {
       const whole = Number.isInteger(e.value) && !/[.eE]/.test(e.raw);
@@ -231,7 +245,7 @@ export function checkExpr(e: Expr, scope: Scope, rc: RuleContext): Typed {
     case 'duration':
       return { type: T.duration, ir: { kind: 'duration', ms: e.ms, span: e.span } };
     case 'list': {
-      const items = e.items.map((i) => checkExpr(i, scope, rc));
+      const items = e.items.map((i) => checkNode(i, scope, rc));
       let element: Type | undefined = items.length > 0 ? items[0].type : T.any;
       for (const item of items.slice(1)) element = element && joinTypes(element, item.type);
       return {
@@ -244,7 +258,7 @@ export function checkExpr(e: Expr, scope: Scope, rc: RuleContext): Typed {
     case 'name':
       return checkName(e.name, e.span, scope, rc);
     case 'member': {
-      const object = checkExpr(e.object, scope, rc);
+      const object = checkNode(e.object, scope, rc);
       const type = checkField(object, e.name, e.nameSpan, e.span, e.optional, rc);
       if (!type) return broken(e.span);
       return {
@@ -257,11 +271,11 @@ export function checkExpr(e: Expr, scope: Scope, rc: RuleContext): Typed {
     case 'call':
       return checkCall(e, scope, rc);
     case 'unary':
-      return checkUnary(e.op, checkExpr(e.operand, scope, rc), e.span, rc);
+      return checkUnary(e.op, checkNode(e.operand, scope, rc), e.span, rc);
     case 'binary':
-      return checkBinary(e, checkExpr(e.left, scope, rc), checkExpr(e.right, scope, rc), rc);
+      return checkBinary(e, checkNode(e.left, scope, rc), checkNode(e.right, scope, rc), rc);
     case 'paren':
-      return checkExpr(e.expr, scope, rc);
+      return checkNode(e.expr, scope, rc);
     default:
       return broken((e as { span: Span }).span);
   }

@@ -68,6 +68,10 @@ export const Codes = {
   invalidCron: 'invalid-cron',
   invalidTimezone: 'invalid-timezone',
   invalidRetry: 'invalid-retry',
+  // limits shared with the evaluator and the engine
+  expressionTooDeep: 'expression-too-deep',
+  expressionTooLarge: 'expression-too-large',
+  ruleTooLarge: 'rule-too-large',
   // warnings
   unreachable: 'unreachable',
   unusedBinding: 'unused-binding',

@@ -18,6 +18,14 @@ export const MAX_DEPTH = 64;
 /** Nodes visited through aliases beyond the document's own size: stops "billion laughs" inputs. */
 const ALIAS_BUDGET = 10_000;
 
+/**
+ * Thrown (after the diagnostic was reported) when a document has used up its alias budget: the
+ * load of that document stops there, rather than go on with parts of it missing.
+ */
+export class AliasBudgetExceeded extends Error {
+  override readonly name = 'AliasBudgetExceeded';
+}
+
 /** The state of loading one YAML document. */
 export class YamlContext {
   readonly diagnostics: Diagnostic[] = [];
@@ -90,16 +98,21 @@ export class YamlContext {
   }
 
   /**
-   * Follows aliases and counts every visit. Returns `undefined` once the document has used up its
-   * budget (reported once) or for an alias whose anchor does not exist (`yaml` reports that).
+   * Follows aliases and counts every visit. Returns `undefined` for an alias whose anchor does not
+   * exist (`yaml` reports that). Once the document has used up its budget, reports it (at the
+   * node reached) and throws `AliasBudgetExceeded`, which ends the load of the document.
    */
   resolve(node: unknown): Node | undefined {
     if (++this.visits > this.visitLimit) {
       if (!this.budgetReported) {
         this.budgetReported = true;
-        this.shape('this document expands too many aliases', node as Node, this.spanAt(0, 0));
+        this.shape(
+          `this document expands too many aliases (more than ${ALIAS_BUDGET} nodes reached through them); repeat the steps instead of nesting aliases of aliases`,
+          node as Node,
+          this.spanAt(0, 0),
+        );
       }
-      return undefined;
+      throw new AliasBudgetExceeded();
     }
     if (isAlias(node)) {
       const target = node.resolve(this.doc);

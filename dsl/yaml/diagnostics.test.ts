@@ -235,6 +235,20 @@ describe('parseYaml: wrong shapes', () => {
     expect(ds.some((d) => d.message.includes('too many aliases'))).toBe(true);
   });
 
+  it('reports nested aliases of steps as one located yaml-shape, never internal-error (issue 12)', () => {
+    // Under 300 bytes: each step a parallel of three copies of the one before.
+    const lines = ['rule: alias_bomb', 'on: order.placed', 'do:', '  - &s1 {log: x}'];
+    for (let i = 2; i <= 7; i++) lines.push(`  - &s${i} {parallel: [[*s${i - 1}, *s${i - 1}, *s${i - 1}]]}`);
+    const source = lines.join('\n') + '\n';
+    expect(source.length).toBeLessThan(300);
+    for (const text of [source, source.replace(/^ {2}/gm, '')]) {
+      const ds = diagnose(text);
+      expect(ds.map((d) => d.code)).toEqual(['yaml-shape']);
+      expect(ds[0].message).toContain('too many aliases');
+      expect(ds[0].span.line).toBeGreaterThan(3);
+    }
+  });
+
   it('reports nesting deeper than the limit', () => {
     const source = `rule: r\non: e\ndo:\n  - log: ${'['.repeat(100)}${']'.repeat(100)}\n`;
     expect(diagnose(source).map((d) => d.code)).toContain('nesting-too-deep');

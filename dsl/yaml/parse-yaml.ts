@@ -29,7 +29,7 @@ import { Codes, error, warning } from '../core/diagnostics';
 import type { Diagnostic } from '../core/diagnostics';
 import type { Span } from '../core/span';
 import { didYouMean, suggest } from '../core/suggest';
-import { describe, entries, knownEntries, missing, YamlContext } from './context';
+import { AliasBudgetExceeded, describe, entries, knownEntries, missing, YamlContext } from './context';
 import type { Entry } from './context';
 import { steps } from './steps';
 import { fieldDecls, typeOf } from './typed-fields';
@@ -121,6 +121,11 @@ export function parseYaml(file: string, text: string): { file: SourceFile; diagn
         placed.push({ doc, decl });
       }
     } catch (e) {
+      // The alias budget ran out: reported where it did, and this document is not loaded.
+      if (e instanceof AliasBudgetExceeded) {
+        diagnostics.push(...ctx.diagnostics);
+        continue;
+      }
       // Input nested too deeply for the stack, or a defect: either way a diagnostic, never a throw.
       const message =
         e instanceof RangeError

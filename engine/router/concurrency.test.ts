@@ -1,4 +1,7 @@
+import { runInputOf } from '../recovery/run-history';
+import { INTERPRETER_WORKFLOW_TYPE } from '../../workflows/contract';
 import { BATCH_SUBSCRIBERS_SQL, findSubscribers } from './subscriptions';
+import { legacyWorkflowId, ruleWorkflowId } from './workflow-ids';
 import { startEngineHarness, type EngineHarness } from './testing/engine-harness';
 
 // Each concurrency mode on the real dev server with the real interpreter: a first event starts a
@@ -147,6 +150,38 @@ describe('concurrency modes', () => {
     await Promise.all([first, second].map((o) => h.client.workflow.getHandle(o.workflow_id).result()));
     expect(calls('parallel').sort()).toEqual(['do 1', 'do 2', 'done 1', 'done 2']);
   }, 60_000);
+
+  it('single: a run going on under its id of before the injective ids still holds its key (issue 12)', async () => {
+    const router = h.router();
+    // A run started by a version that named it the old way: the same input, under the old id.
+    await h.store.ingest({ id: 'legacy-seed', type: 'single.req', data: { key: 'seed', n: 10 } });
+    await router.drain();
+    const seed = await outcome('legacy-seed', 'run_single');
+    const input = await runInputOf(h.client, { workflowId: seed.workflow_id, runId: seed.run_id });
+    if (!input) throw new Error('no input');
+    const legacyId = legacyWorkflowId('run_single', 'a/b');
+    expect(legacyId).not.toBe(ruleWorkflowId('run_single', 'a/b'));
+    const legacy = await h.client.workflow.start(INTERPRETER_WORKFLOW_TYPE, {
+      taskQueue: h.taskQueue,
+      workflowId: legacyId,
+      args: [{ ...input, key: 'a/b' }],
+    });
+    await h.store.ingest({ id: 'legacy-next', type: 'single.req', data: { key: 'a/b', n: 11 } });
+    await router.drain();
+    expect(await outcome('legacy-next', 'run_single')).toMatchObject({
+      outcome: 'dropped',
+      workflow_id: legacyId,
+      run_id: legacy.firstExecutionRunId,
+    });
+    await legacy.result();
+    // Once it has ended, the key's runs take the new id.
+    await h.store.ingest({ id: 'legacy-after', type: 'single.req', data: { key: 'a/b', n: 12 } });
+    await router.drain();
+    const after = await outcome('legacy-after', 'run_single');
+    expect(after).toMatchObject({ outcome: 'started', workflow_id: ruleWorkflowId('run_single', 'a/b') });
+    await h.client.workflow.getHandle(after.workflow_id).result();
+    await h.client.workflow.getHandle(seed.workflow_id).result();
+  }, 90_000);
 
   it('finds subscribers by correlation index, whatever the number of waiting runs', async () => {
     const db = h.database.db;

@@ -10,5 +10,16 @@ export {
   type SubscriptionDeps,
 } from './subscriptions';
 export { startManualRun, type ManualRunDeps, type ManualRunRequest, type ManualRunStarted } from './manual';
-export { EVENT_ID_MEMO, keyPart, keyText, manualWorkflowId, ruleWorkflowId } from './workflow-ids';
+export {
+  EVENT_ID_MEMO,
+  keyIdPart,
+  keyPart,
+  keyText,
+  legacyWorkflowId,
+  manualWorkflowId,
+  ruleWorkflowId,
+} from './workflow-ids';
 export { releaseStragglers, resumeRule, type ReleaseDeps, type ReleaseResult } from './held';
+export { createGateActivities, type GateActivityDeps } from './gate-route';
+export { gateWorkflowId } from './workflow-ids';
+export type { WindowEvent, WindowSource } from './windows';

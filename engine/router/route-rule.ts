@@ -11,6 +11,7 @@ import {
   type EvalContext,
   EvalError,
   type EvalScope,
+  evaluateCondition,
   explainGuard,
   formatExplanation,
   type Value,
@@ -25,12 +26,27 @@ import type { Sql } from '../db/sql';
 import { toRunEvent, type StoredEventRow } from '../ingest/stored-event';
 import type { RouteTarget } from '../registry/active-rules';
 import type { ActiveRule } from '../registry/records';
+import { needsGate } from '../../workflows/gate-logic';
+import type { GateTriggerInput } from '../../workflows/gate-contract';
+import { routerLimit, stateKey, type FlowBatch } from './flow-batch';
 import { findQueuedRun } from './queue-recovery';
 import { startMemo, startSearchAttributes } from './run-attributes';
-import { EVENT_ID_MEMO, keyText, ruleWorkflowId } from './workflow-ids';
+import type { WindowSource } from './windows';
+import { EVENT_ID_MEMO, gateWorkflowId, keyText, legacyWorkflowId, ruleWorkflowId } from './workflow-ids';
 
 /** What routing did for one (event, rule); `paused`: held until the rule is resumed. */
-export type RouteOutcomeKind = 'started' | 'skipped' | 'dropped' | 'queued' | 'replaced' | 'error' | 'paused';
+export type RouteOutcomeKind =
+  | 'started'
+  | 'skipped'
+  | 'dropped'
+  | 'queued'
+  | 'replaced'
+  | 'error'
+  | 'paused'
+  | 'debounced'
+  | 'batched'
+  | 'throttled'
+  | 'limited';
 
 export interface RouteOutcome {
   readonly rule: string;
@@ -71,8 +87,23 @@ export type RoutePlan =
   | {
       readonly kind: 'start';
       readonly workflowId: string;
+      /**
+       * The id the same trigger had before ids were made injective, when it differs: a run going on
+       * under it (started before the upgrade) is the key's run still.
+       */
+      readonly legacyWorkflowId?: string;
       readonly input: RunInput;
       /** When the earlier attempt that may have reached Temporal began; absent for a first attempt. */
+      readonly resumedFrom?: Date;
+    }
+  | {
+      /** v2 flow control (`debounce`, `batch`, `throttle`): the trigger goes to the key's gate. */
+      readonly kind: 'gate';
+      readonly workflowId: string;
+      readonly key?: string;
+      readonly trigger: GateTriggerInput;
+      /** What the trigger is recorded as until the gate starts its run. */
+      readonly outcome: 'debounced' | 'batched' | 'throttled';
       readonly resumedFrom?: Date;
     };
 
@@ -99,6 +130,7 @@ export function planRoute(
   target: RouteTarget,
   seen: EventScope,
   previous: OutcomeRow | undefined,
+  flow?: FlowBatch,
 ): RoutePlan {
   const { rule } = target;
   // A trigger held while the rule was paused is routed now that it is not (`releaseHeld`, or the
@@ -114,17 +146,95 @@ export function planRoute(
       recorded: false,
     };
   }
-  const decided = decide(event, target, seen);
+  const { ir } = rule;
+  // `previous` is the key's last trigger whatever its guard says, so it is taken before the guard.
+  const stateKeyText = ir.usesPrevious || ir.flow ? stateKey(ir, event) : undefined;
+  const prior =
+    ir.usesPrevious && flow && stateKeyText !== undefined
+      ? flow.takePrevious(rule.name, stateKeyText, event)
+      : null;
+  const scoped: EventScope = {
+    scope: ir.usesPrevious ? { ...seen.scope, previous: (prior?.data ?? null) as Value } : seen.scope,
+    ctx: withWindows(seen.ctx, flow?.windowsFor(event.id, rule.name), event),
+  };
+  const decided = decide(event, target, scoped);
   if ('outcome' in decided) return { kind: 'final', outcome: decided, recorded: false };
-  const { workflowId, key } = decided;
+  const { workflowId, legacyWorkflowId, key } = decided;
+  const resumed = previous ? { resumedFrom: previous.at } : {};
+  const limit = routerLimit(ir.flow);
+  if (limit && flow && stateKeyText !== undefined) {
+    const verdict = flow.takeLimit(rule.name, stateKeyText, event, limit);
+    if (!verdict.admitted) {
+      return {
+        kind: 'final',
+        outcome: { rule: rule.name, outcome: 'limited', detail: verdict.detail },
+        recorded: false,
+      };
+    }
+  }
+  const runEvent = toRunEvent(event);
+  if (needsGate(ir.flow)) {
+    const trigger: GateTriggerInput = {
+      event: runEvent,
+      version: rule.version,
+      ...(ir.usesPrevious ? { previous: prior } : {}),
+    };
+    const outcome = ir.flow?.debounce ? 'debounced' : ir.flow?.batch ? 'batched' : 'throttled';
+    return {
+      kind: 'gate',
+      workflowId: gateWorkflowId(rule.name, key),
+      ...(key !== undefined ? { key } : {}),
+      trigger,
+      outcome,
+      ...resumed,
+    };
+  }
   const input: RunInput = {
-    rule: rule.ir,
+    rule: ir,
     version: rule.version,
-    trigger: { kind: 'event', event: toRunEvent(event) },
+    trigger: { kind: 'event', event: runEvent },
     ...(key !== undefined ? { key } : {}),
     causalDepth: event.causal_depth,
+    ...(ir.usesPrevious ? { previous: prior } : {}),
   };
-  return { kind: 'start', workflowId, input, ...(previous ? { resumedFrom: previous.at } : {}) };
+  return {
+    kind: 'start',
+    workflowId,
+    ...(legacyWorkflowId !== undefined ? { legacyWorkflowId } : {}),
+    input,
+    ...resumed,
+  };
+}
+
+/**
+ * The guard's context, with the windows read for it (the evaluator's `WindowSource`). A guard's
+ * windows end at the trigger's time (LANGUAGE.md §10), and the evaluator takes a window's end
+ * from `now()`: in a guard that reads windows, `now()` is the trigger's time.
+ */
+function withWindows(
+  ctx: EvalContext,
+  windows: WindowSource | undefined,
+  event: StoredEventRow,
+): EvalContext {
+  if (!windows) return ctx;
+  const time = event.time.getTime();
+  return { ...ctx, now: () => time, windows } as EvalContext;
+}
+
+/**
+ * Starts the run of `input` for `eventId` by the rule's concurrency mode, or finds the run an
+ * earlier attempt begun at `resumedFrom` started (the gate's start activity uses it).
+ */
+export async function startRun(
+  deps: RouteRuleDeps,
+  eventId: string,
+  workflowId: string,
+  input: RunInput,
+  resumedFrom?: Date,
+): Promise<Omit<RouteOutcome, 'rule'>> {
+  const starter = new Starter(deps, eventId, workflowId, input);
+  const own = resumedFrom ? await starter.findOwnRun(resumedFrom) : undefined;
+  return own ?? (await starter.run(input.rule.concurrency));
 }
 
 /**
@@ -137,11 +247,39 @@ export async function startPlanned(
   rule: ActiveRule,
   plan: Extract<RoutePlan, { kind: 'start' }>,
 ): Promise<RouteOutcome> {
-  const starter = new Starter(deps, event.id, plan.workflowId, plan.input);
-  const own = plan.resumedFrom ? await starter.findOwnRun(plan.resumedFrom) : undefined;
-  const result = own ?? (await starter.run(rule.ir.concurrency));
-  await deps.onStarted?.({ eventId: event.id, rule: rule.name, workflowId: plan.workflowId });
-  return { rule: rule.name, ...result, workflowId: plan.workflowId };
+  const starterOf = (workflowId: string) => new Starter(deps, event.id, workflowId, plan.input);
+  const ids =
+    plan.legacyWorkflowId === undefined ? [plan.workflowId] : [plan.workflowId, plan.legacyWorkflowId];
+  let found: { id: string; result: Omit<RouteOutcome, 'rule'> } | undefined;
+  // An earlier attempt (perhaps of a version that named runs the old way) may have started it.
+  for (const id of plan.resumedFrom ? ids : []) {
+    const own = await starterOf(id).findOwnRun(plan.resumedFrom);
+    if (own) {
+      found = { id, result: own };
+      break;
+    }
+  }
+  if (!found) {
+    const id =
+      plan.legacyWorkflowId !== undefined &&
+      rule.ir.concurrency !== 'parallel' &&
+      (await isRunning(deps.client, plan.legacyWorkflowId))
+        ? plan.legacyWorkflowId
+        : plan.workflowId;
+    found = { id, result: await starterOf(id).run(rule.ir.concurrency) };
+  }
+  await deps.onStarted?.({ eventId: event.id, rule: rule.name, workflowId: found.id });
+  return { rule: rule.name, ...found.result, workflowId: found.id };
+}
+
+/** Is a run going on under `workflowId`? */
+async function isRunning(client: Client, workflowId: string): Promise<boolean> {
+  try {
+    return (await client.workflow.getHandle(workflowId).describe()).status.name === 'RUNNING';
+  } catch (err) {
+    if (err instanceof WorkflowNotFoundError) return false;
+    throw err;
+  }
 }
 
 /** Guard and key: either a final outcome (skipped, error) or where the run goes. */
@@ -149,18 +287,28 @@ function decide(
   event: StoredEventRow,
   { rule, guard, key: keyOf }: RouteTarget,
   { scope, ctx }: EventScope,
-): RouteOutcome | { workflowId: string; key?: string } {
+): RouteOutcome | { workflowId: string; legacyWorkflowId?: string; key?: string } {
   try {
-    if (rule.ir.guard && guard && !guard(scope, ctx)) {
+    // A guard without a fast form (it reads windows) runs on the evaluator.
+    const condition = rule.ir.guard;
+    const holds = condition ? (guard ? guard(scope, ctx) : evaluateCondition(condition, scope, ctx)) : true;
+    if (condition && !holds) {
       return {
         rule: rule.name,
         outcome: 'skipped',
-        detail: formatExplanation(explainGuard(rule.ir.guard, scope, ctx)),
+        detail: formatExplanation(explainGuard(condition, scope, ctx)),
       };
     }
-    const key = keyOf ? keyText(keyOf(scope, ctx)) : undefined;
+    const keyValue = keyOf ? keyOf(scope, ctx) : undefined;
+    const key = keyValue === undefined ? undefined : keyText(keyValue);
     const eventId = rule.ir.concurrency === 'parallel' ? event.id : undefined;
-    return { workflowId: ruleWorkflowId(rule.name, key, eventId), ...(key !== undefined ? { key } : {}) };
+    const workflowId = ruleWorkflowId(rule.name, keyValue, eventId);
+    const legacy = legacyWorkflowId(rule.name, keyValue, eventId);
+    return {
+      workflowId,
+      ...(legacy !== workflowId ? { legacyWorkflowId: legacy } : {}),
+      ...(key !== undefined ? { key } : {}),
+    };
   } catch (err) {
     // An expression that fails on this event fails the same way every time: record it, do not retry.
     if (err instanceof EvalError) return { rule: rule.name, outcome: 'error', detail: err.message };
