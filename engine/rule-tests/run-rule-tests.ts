@@ -81,7 +81,14 @@ export async function runRuleTests(
   const sorted = sortDiagnostics(diagnostics);
   if (sorted.some((d) => d.severity === 'error') || prepared.length === 0)
     return { reports: [], diagnostics: sorted };
+  return { reports: await runPreparedTests(prepared, options), diagnostics: sorted };
+}
 
+/** Runs tests already checked against their rules (`prepareTest`), one after the other. */
+export async function runPreparedTests(
+  prepared: readonly PreparedTest[],
+  options: RunRuleTestsOptions = {},
+): Promise<RuleTestReport[]> {
   const env = options.env ?? (await createTimeSkippingEnv());
   const host = new RuleTestHost();
   const worker = await Worker.create({
@@ -108,7 +115,7 @@ export async function runRuleTests(
   } finally {
     if (!options.env) await env.teardown();
   }
-  return { reports, diagnostics: sorted };
+  return reports;
 }
 
 async function runOne(
