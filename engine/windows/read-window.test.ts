@@ -1,4 +1,4 @@
-import { createActivities } from '../../activities';
+import { createActivities, createReadWindows } from '../../activities';
 import { X, agg, windowOf } from '../../workflows/testing/v2-ir';
 import { freshDatabase, type FreshDatabase } from '../db/testing/fresh-database';
 import { createReadWindow } from './read-window';
@@ -82,6 +82,36 @@ describe('reading windows from the events table', () => {
     });
     expect(values.slice(0, 3)).toEqual([{ value: 2 }, { value: 70 }, { value: null }]);
     expect(values[3]).toMatchObject({ error: { code: 'type', span: { file: 'rules/v2.rule' } } });
+  });
+
+  it('counts in the database when where is only pushed-down equalities, and agrees with reading', async () => {
+    const base = createReadWindow(fresh.db);
+    let reads = 0;
+    const counting = Object.assign(
+      async (q: Parameters<typeof base>[0]) => {
+        reads += 1;
+        return base(q);
+      },
+      { count: base.count },
+    );
+    const reading = async (q: Parameters<typeof base>[0]) => base(q);
+    const byOrder = windowOf(
+      'refund.requested',
+      'r',
+      60 * MIN,
+      X.cmp(X.path('r.order_id'), '==', X.path('event.order_id'), 'string'),
+    );
+    const big = windowOf('refund.requested', 'r', 60 * MIN, X.cmp(X.path('r.amount'), '>', X.num(10)));
+    const items = [
+      { expr: agg('count', byOrder), scope: { event: { order_id: 'o-1' } } },
+      { expr: agg('count', windowOf('refund.requested', 'r', 60 * MIN)), scope: {} },
+      { expr: agg('count', big), scope: {} },
+    ];
+    const input = { now: NOW, rule: 'kpi', runId: 'run-1', items };
+    const counted = await createReadWindows(counting)(input);
+    expect(reads).toBe(1); // only the window whose where is not an equality is read
+    expect(counted.values).toEqual((await createReadWindows(reading)(input)).values);
+    expect(counted.values).toEqual([{ value: 2 }, { value: 3 }, { value: 2 }]);
   });
 
   it('refuses to read windows when no event log is configured', async () => {

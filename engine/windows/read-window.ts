@@ -12,18 +12,29 @@ const WINDOW_SQL = `SELECT data, time FROM events
   ORDER BY time, received_at, id
   LIMIT $5`;
 
-/** Reads windows from the `events` table. */
+const COUNT_SQL = `SELECT count(*)::integer AS n FROM events
+  WHERE type = $1 AND time > $2 AND time <= $3 AND data @> $4::jsonb`;
+
+type Query = Parameters<ReadWindow>[0];
+
+function params(q: Omit<Query, 'limit'>): unknown[] {
+  const equals: Record<string, unknown> = {};
+  for (const c of q.equals) equals[c.field] = c.value;
+  return [q.event, new Date(q.fromMs).toISOString(), new Date(q.toMs).toISOString(), JSON.stringify(equals)];
+}
+
+/** Reads windows from the `events` table (and counts them there when no data is needed). */
 export function createReadWindow(db: Sql): ReadWindow {
-  return async (q) => {
-    const equals: Record<string, unknown> = {};
-    for (const c of q.equals) equals[c.field] = c.value;
+  const read = async (q: Query) => {
     const { rows } = await db.query<{ data: unknown; time: Date | string }>(WINDOW_SQL, [
-      q.event,
-      new Date(q.fromMs).toISOString(),
-      new Date(q.toMs).toISOString(),
-      JSON.stringify(equals),
+      ...params(q),
       q.limit,
     ]);
     return rows.map((r) => ({ data: r.data, time: new Date(r.time).getTime() }));
   };
+  const count = async (q: Omit<Query, 'limit'>): Promise<number> => {
+    const { rows } = await db.query<{ n: number }>(COUNT_SQL, params(q));
+    return Number(rows[0]?.n ?? 0);
+  };
+  return Object.assign(read, { count });
 }
