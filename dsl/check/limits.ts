@@ -38,6 +38,8 @@ function children(e: Expr): readonly Expr[] {
       return [e.left, e.right];
     case 'paren':
       return [e.expr];
+    case 'window':
+      return e.where ? [e.where] : [];
     default:
       return [];
   }
