@@ -6,6 +6,7 @@ import { createEmitEvent, EventStore } from '../ingest';
 import { ActiveRuleCache, RuleRegistry } from '../registry';
 import { createGateActivities, createSubscriptionActivities, Router } from '../router';
 import { readRuleSet } from '../rule-files';
+import { createReadWindow } from '../windows/read-window';
 import type { EnginePart, ProcessContext, RunningPart } from './extension';
 
 export interface EnginePartOptions {
@@ -47,6 +48,7 @@ export function enginePart(options: EnginePartOptions): EnginePart {
       }),
     }),
     emitEvent: (ctx) => createEmitEvent(eventStore(ctx)),
+    readWindow: (ctx) => createReadWindow(ctx.db),
     async start(ctx): Promise<RunningPart> {
       const onHangup = (): void => {
         ctx.log('SIGHUP: deploying the rule folder again');

@@ -18,6 +18,7 @@ import { quietTemporalRuntime } from '../../temporal/testing/quiet-runtime';
 import { Router, type RouterOptions } from '../router';
 import { createGateActivities } from '../gate-route';
 import { createSubscriptionActivities } from '../subscriptions';
+import { createReadWindow } from '../../windows/read-window';
 
 export interface EngineHarness {
   readonly database: FreshDatabase;
@@ -62,6 +63,7 @@ export async function startEngineHarness(
       config: {},
       connectors: [],
       emitEvent: createEmitEvent(store),
+      readWindow: createReadWindow(db),
     });
     worker = await Worker.create({
       connection: native,
@@ -73,6 +75,7 @@ export async function startEngineHarness(
           return options.runAction ? options.runAction(input) : { result: { ok: true } };
         },
         emit: real.emit,
+        readWindows: real.readWindows,
         ...createSubscriptionActivities({ db, client }),
         ...createApprovalActivities(db),
         ...createGateActivities({ db, client, taskQueue, replaceGraceMs: 5000 }),
