@@ -7,7 +7,8 @@ module.exports = {
   roots: ['<rootDir>'],
   testMatch: ['**/*.test.ts'],
   testPathIgnorePatterns: ['/node_modules/', '/dist/', '/.cache/', '/data/'],
-  modulePathIgnorePatterns: ['<rootDir>/dist/', '<rootDir>/.cache/'],
+  // The VS Code extension's own package.json would clash with ours in jest's module map.
+  modulePathIgnorePatterns: ['<rootDir>/dist/', '<rootDir>/.cache/', '<rootDir>/editors/vscode/package.json'],
   transform: {
     '^.+\\.(t|c?j)s$': [
       '@swc/jest',
