@@ -19,7 +19,7 @@ const DSL_FACES = {
 };
 
 module.exports = tseslint.config(
-  { ignores: ['node_modules/', 'dist/', 'data/', 'coverage/', '.cache/', 'bench/results/'] },
+  { ignores: ['node_modules/', 'dist/', 'console/dist/', 'data/', 'coverage/', '.cache/', 'bench/results/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -5,6 +5,7 @@
  */
 import type { ConnectorDecl } from '../dsl';
 import type { SecretResolver } from './secrets';
+import type { ReadWindow } from './windows';
 
 /** Input of the `runAction` activity: one action call of a run. */
 export interface RunActionInput {
@@ -91,6 +92,8 @@ export interface ActivityDeps {
   readonly slack?: { readonly webhookUrl: string };
   readonly smtp?: SmtpConfig;
   readonly emitEvent?: EmitEvent;
+  /** v2: reads the event log for windows in `do` (`readWindows`); provided by the engine. */
+  readonly readWindow?: ReadWindow;
   /** Response size cap (default 1 MiB) and per-request timeout (default 30 s). */
   readonly http?: { readonly maxResponseBytes?: number; readonly timeoutMs?: number };
   /** Defaults to Temporal's activity logger inside an activity, silence outside. */

@@ -25,6 +25,7 @@ import {
 import type { HttpPolicy } from './http-client';
 import { defaultResolve } from './http-client';
 import { SecretScope, containsSecret } from './secrets';
+import { createReadWindows, type ReadWindowsInput, type ReadWindowsOutput } from './windows';
 import type {
   ActivityDeps,
   ActivityLogger,
@@ -35,6 +36,8 @@ import type {
 } from './contract';
 
 export type * from './contract';
+export type { ReadWindow, ReadWindowsInput, ReadWindowsOutput, WindowQuery, WindowValue } from './windows';
+export { MAX_WINDOW_EVENTS, createReadWindows } from './windows';
 export type { SecretResolver } from './secrets';
 export { chainSecrets, envSecrets, fileSecrets } from './secrets';
 export { FailureTypes } from './errors';
@@ -51,11 +54,16 @@ export interface OpsflowActivities {
   emit(input: EmitInput): Promise<EmitOutput>;
 }
 
+/** v2: the activity reading windows in `do` (`activities/windows.ts`), registered beside them. */
+export interface WindowActivities {
+  readWindows(input: ReadWindowsInput): Promise<ReadWindowsOutput>;
+}
+
 /**
  * Builds the activities from the deployment's configuration. Throws (at worker start) for a
  * configuration that cannot work: a malformed allowlist entry, two connectors declaring one action.
  */
-export function createActivities(deps: ActivityDeps): OpsflowActivities {
+export function createActivities(deps: ActivityDeps): OpsflowActivities & WindowActivities {
   const policy: HttpPolicy = {
     allow: parseAllowlist(deps.httpAllow),
     maxResponseBytes: deps.http?.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES,
@@ -145,7 +153,20 @@ export function createActivities(deps: ActivityDeps): OpsflowActivities {
     }
   }
 
-  return { runAction, emit };
+  const windows = deps.readWindow ? createReadWindows(deps.readWindow) : undefined;
+  async function readWindows(input: ReadWindowsInput): Promise<ReadWindowsOutput> {
+    try {
+      if (!windows) throw new ActionError(FailureTypes.NotConfigured, 'windows: no event log is configured');
+      if (!input || !Array.isArray(input.items) || typeof input.now !== 'number') {
+        throw new InvalidInputError('readWindows: expected { now, items }');
+      }
+      return await windows(input);
+    } catch (err) {
+      throw toApplicationFailure(err, (text) => text);
+    }
+  }
+
+  return { runAction, emit, readWindows };
 }
 
 function indexConnectors(

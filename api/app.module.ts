@@ -3,6 +3,7 @@ import { APP_GUARD } from '@nestjs/core';
 import { ApprovalsModule } from './approvals/approvals.module';
 import { AuditModule } from './audit/audit.module';
 import { AuthGuard } from './auth/auth.guard';
+import { ConsoleModule } from './console/console.module';
 import { CoreModule, type ApiEngine } from './core/core.module';
 import { EventsModule } from './events/events.module';
 import { HealthModule } from './health/health.module';
@@ -55,6 +56,7 @@ export class AppModule {
         TemporalModule.forRoot(temporal),
         ...FEATURE_MODULES,
         DocsModule,
+        ConsoleModule,
       ],
       // App-wide: a route that declares no role is refused, whichever module it is in.
       providers: [{ provide: APP_GUARD, useClass: AuthGuard }],

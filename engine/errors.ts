@@ -28,6 +28,20 @@ export class RuleNotFoundError extends Error {
   }
 }
 
+/**
+ * A deployment would remove deployed rules and did not say `prune`: a deployment replaces the
+ * whole set, so leaving a rule out is only a removal when the caller means it.
+ */
+export class DeployWouldRemoveError extends Error {
+  override readonly name = 'DeployWouldRemoveError';
+  constructor(readonly rules: readonly string[]) {
+    super(
+      `the deployment would remove ${rules.length} deployed rule(s): ${rules.join(', ')}; ` +
+        'include them, or deploy with prune to remove them',
+    );
+  }
+}
+
 /** One reason an event or an input was refused: `path` is like `data.items[2].sku` (empty for the root). */
 export interface FieldProblem {
   readonly path: string;

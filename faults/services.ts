@@ -79,7 +79,8 @@ export class ApiClient {
 
   /** Deploys rule files; throws unless the API answers 201. */
   async deploy(files: readonly { path: string; content: string }[], message: string): Promise<unknown> {
-    const answer = await this.request('POST', '/v1/deployments', { files, message });
+    // Each scenario's files are the whole set: earlier rules may go.
+    const answer = await this.request('POST', '/v1/deployments', { files, message, prune: true });
     if (answer.status !== 201)
       throw new Error(`deploy failed: ${answer.status} ${JSON.stringify(answer.body)}`);
     return answer.body;

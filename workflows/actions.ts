@@ -12,7 +12,7 @@
  * retried, whatever the policy (`NON_RETRYABLE_TYPES`).
  */
 import type { ActivityOptions } from '@temporalio/workflow';
-import { proxyActivities, workflowInfo } from '@temporalio/workflow';
+import { condition, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { FailureType, OpsflowActivities } from '../activities/index';
 import {
   containsSecretMarker,
@@ -87,6 +87,8 @@ export function engine(): EngineActivities {
 
 /** `[let NAME =] call ACTION(...)`: one `runAction` activity, its result bound to NAME. */
 export async function runCall(run: RunContext, step: CallStep, frame: Frame): Promise<void> {
+  // v2 `cancel on`: no action starts once the run took its cancelling event (awaits only then).
+  if (holdsActions(run)) await condition(() => false);
   const args: Record<string, Value> = {};
   // Secret markers pass through untouched: only the activity resolves them.
   for (const a of step.args) defineField(args, a.name, run.eval(a.value, frame));
@@ -124,6 +126,8 @@ export async function runCall(run: RunContext, step: CallStep, frame: Frame): Pr
 
 /** `emit TYPE { ... }`: stores an event through the engine, one causal step deeper. */
 export async function runEmit(run: RunContext, step: EmitStep, frame: Frame): Promise<void> {
+  // v2 `cancel on`: no action starts once the run took its cancelling event (awaits only then).
+  if (holdsActions(run)) await condition(() => false);
   const data: Record<string, Value> = {};
   for (const f of step.fields) defineField(data, f.name, run.eval(f.value, frame));
   const idempotencyKey = run.nextKey(step.id);
@@ -146,4 +150,13 @@ export async function runEmit(run: RunContext, step: EmitStep, frame: Frame): Pr
   } finally {
     run.unwait(waiting);
   }
+}
+
+/**
+ * v2 `cancel on`: once the run accepted its cancelling event, no action of `do` starts; the step
+ * waits for the cancellation it asked for (which ends the wait). `compensate` is not held. Checked
+ * without an `await` otherwise, so v1 runs keep exactly their command order.
+ */
+function holdsActions(run: RunContext): boolean {
+  return run.cancelledBy !== undefined && run.status === 'running';
 }

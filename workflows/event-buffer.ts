@@ -80,6 +80,25 @@ export class EventBuffer {
     return undefined;
   }
 
+  /**
+   * v2 (`wait for first`): removes and returns the first pending event, of any type, that
+   * `accepts`, in arrival order.
+   */
+  takeFirst(accepts: (event: RunEvent) => boolean): RunEvent | undefined {
+    for (let i = 0; i < this.pending.length; i++) {
+      const event = this.pending[i];
+      if (!accepts(event)) continue;
+      this.pending.splice(i, 1);
+      return event;
+    }
+    return undefined;
+  }
+
+  /** v2 (`cancel on`): the pending events of `type`, oldest first, left in place. */
+  pendingOf(type: string): readonly RunEvent[] {
+    return this.pending.filter((e) => e.type === type);
+  }
+
   /** How many events were accepted so far in this run. */
   get arrivalCount(): number {
     return this.arrivals;

@@ -21,6 +21,7 @@ export function installHandlers(run: RunContext): void {
   setHandler(eventSignal, (event: unknown) => {
     const delivery = run.events.deliver(event);
     if (delivery.kind === 'rejected') run.timeline.add('error', `event refused: ${delivery.reason}`);
+    else if (delivery.kind === 'accepted') run.onDelivered?.(delivery.event);
   });
 
   setHandler(approvalSignal, (decision: ApprovalDecision) => {

@@ -24,7 +24,9 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { SearchAttributePair } from '@temporalio/common';
-import { formatDuration, IR_VERSION, type StepIR, type Value } from '../dsl/runtime';
+import { formatDuration, IR_VERSION, IR_VERSION_V2, type StepIR, type Value } from '../dsl/runtime';
+import { stopWatchingCancelOn, watchCancelOn } from './cancel-on';
+import { emitRunFailed } from './run-failed';
 import type { RunInput, RunResult } from './contract';
 import {
   RunFailure,
@@ -72,7 +74,9 @@ export async function interpretRule(input: RunInput): Promise<RunResult> {
   const problem = typeof resume === 'string' ? resume : checkInput(input);
   if (problem) {
     const type =
-      typeof resume === 'string' || input.rule?.irVersion !== IR_VERSION ? 'UnsupportedRule' : 'InvalidInput';
+      typeof resume === 'string' || !isKnownVersion(input.rule?.irVersion)
+        ? 'UnsupportedRule'
+        : 'InvalidInput';
     const failure = new RunFailure(RunFailureTypes[type], problem);
     return finish(run, { kind: 'failed', failure, beforeDo: true });
   }
@@ -81,22 +85,66 @@ export async function interpretRule(input: RunInput): Promise<RunResult> {
   const trigger = input.trigger;
   if (trigger.kind === 'event') root.bind('event', trigger.event.data as Value);
   if (trigger.kind === 'manual') root.bind('input', trigger.input as Value);
+  bindV2Names(input, root);
   const position = typeof resume === 'object' ? resume.position : undefined;
   if (!position) run.timeline.add('started', describeTrigger(input), run.rule.span);
 
   const body = root.child();
-  const outcome = await runDo(run, body, position);
+  const outcome = await startDo(run, root, body, position);
   if (outcome.kind === 'suspended') return continueRun(run, outcome.position);
   if ((outcome.kind === 'failed' && !outcome.beforeDo) || outcome.kind === 'cancelled') {
     await compensate(run, root, body);
   }
+  await stopWatchingCancelOn(run);
   return finish(run, outcome);
+}
+
+function isKnownVersion(v: unknown): boolean {
+  return v === IR_VERSION || v === IR_VERSION_V2;
+}
+
+/**
+ * v2: `previous` (rules that mention it: the previous event's data, or null) and `events`
+ * (debounce/batch rules: every trigger's data, oldest first; the trigger alone when the router
+ * sent none). A v1 rule binds neither, as before.
+ */
+function bindV2Names(input: RunInput, root: Frame): void {
+  const rule = input.rule;
+  if (rule.usesPrevious) root.bind('previous', (input.previous?.data ?? null) as Value);
+  if (rule.usesEvents) {
+    const trigger = input.trigger;
+    const events = input.events ?? (trigger.kind === 'event' ? [trigger.event] : []);
+    root.bind('events', events.map((e) => e.data) as Value);
+  }
+}
+
+/** v2: subscribes `cancel on` (when the rule has it), then runs `do`. */
+async function startDo(
+  run: RunContext,
+  root: Frame,
+  body: Frame,
+  position: ResumeBlock | undefined,
+): Promise<Outcome> {
+  if (run.rule.cancelOn) {
+    try {
+      await watchCancelOn(run, root, () => run.cancelDo?.());
+    } catch (err) {
+      if (isCancellation(err)) return { kind: 'cancelled', error: err };
+      const failure = toRunError(err, run.rule.cancelOn.span);
+      const f =
+        failure instanceof RunFailure
+          ? failure
+          : new RunFailure(RunFailureTypes.InterpreterError, String(failure));
+      return { kind: 'failed', failure: f, beforeDo: position === undefined };
+    }
+  }
+  return runDo(run, body, position);
 }
 
 /** Why the input cannot run, or undefined. */
 function checkInput(input: RunInput): string | undefined {
-  if (input.rule.irVersion !== IR_VERSION) {
-    return `rule ${input.rule.name} has IR version ${String(input.rule.irVersion)}; this interpreter runs version ${IR_VERSION}`;
+  if (!isKnownVersion(input.rule.irVersion)) {
+    return `rule ${input.rule.name} has IR version ${String(input.rule.irVersion)}; this interpreter runs versions ${IR_VERSION} and ${IR_VERSION_V2}`;
   }
   const problem = checkTrigger(input.trigger);
   return problem ? `the trigger cannot start this run: ${problem}` : undefined;
@@ -116,6 +164,7 @@ function describeTrigger(input: RunInput): string {
 /** Runs `do` in its own cancellation scope, which the rule's `timeout` cancels. */
 async function runDo(run: RunContext, body: Frame, position: ResumeBlock | undefined): Promise<Outcome> {
   const scope = new CancellationScope();
+  run.cancelDo = () => scope.cancel();
   const timer = new CancellationScope();
   const timeoutMs = run.rule.timeoutMs;
   let timedOut: RunFailure | undefined;
@@ -210,6 +259,7 @@ async function finish(run: RunContext, outcome: Exclude<Outcome, { kind: 'suspen
         error.message,
         outcome.failure.span,
       );
+      await emitRunFailed(run, outcome.failure);
       if (run.queue.length > 0)
         return startNextQueued(run, `the run before this one failed: ${error.message}`);
       throw toApplicationFailure(error);

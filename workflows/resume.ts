@@ -41,7 +41,11 @@ export type ResumeInner =
   /** in the `on timeout` body of a `wait for` or `approve` */
   | { readonly kind: 'timeout'; readonly block: ResumeBlock }
   /** blocked in a `wait for` / `approve` that gives up at `deadline` (ms), or never */
-  | { readonly kind: 'wait' | 'approve'; readonly deadline: number | null };
+  | { readonly kind: 'wait' | 'approve'; readonly deadline: number | null }
+  /** v2: blocked in a `wait for first` that gives up at `deadline` (ms), or never */
+  | { readonly kind: 'wait_first'; readonly deadline: number | null }
+  /** v2: in the body of case `index` of a `wait for first` (its name is in the block's bindings) */
+  | { readonly kind: 'case'; readonly index: number; readonly block: ResumeBlock };
 
 /** A position in a block: the step to run next, or the structure step `inner` is inside. */
 export interface ResumeBlock {

@@ -15,7 +15,7 @@ import {
   type Value,
 } from '../dsl/runtime';
 import { ApprovalDesk } from './approvals';
-import type { RunError, RunInput, RunState, RunTrigger, Waiting } from './contract';
+import type { RunError, RunEvent, RunInput, RunState, RunTrigger, Waiting } from './contract';
 import { sourceRef } from './contract';
 import { EventBuffer, checkEvent } from './event-buffer';
 import type { ResumeState } from './resume';
@@ -47,6 +47,14 @@ export class RunContext {
   error?: RunError;
   /** Steps completed in this execution; a fresh execution does not suspend before making progress. */
   stepsCompleted = 0;
+  /** v2 `cancel on`: the event that cancelled the run; no action starts once it is set. */
+  cancelledBy?: RunEvent;
+  /** v2 `cancel on`: the subscription it holds (`subscriptionKey`), which waits leave in place. */
+  cancelSubscription?: string;
+  /** Cancels `do` from inside (v2 `cancel on`, when Temporal would not take the request). */
+  cancelDo?: () => void;
+  /** v2 `cancel on`: told of every event accepted by the buffer. */
+  onDelivered?: (event: RunEvent) => void;
 
   private readonly occurrences = new Map<number, number>();
   private readonly liveFrames = new Set<Frame>();
@@ -84,6 +92,11 @@ export class RunContext {
     const trigger = this.input.trigger;
     const eventTime = trigger.kind === 'event' ? readTime(trigger.event.time) : undefined;
     return isoAt(eventTime !== undefined ? Math.min(eventTime, this.runStartedAt) : this.runStartedAt);
+  }
+
+  /** Whether a wait must leave this subscription to `cancel on` (same type and correlation). */
+  keepsSubscription(event: string, correlation: { field: string; value: unknown } | undefined): boolean {
+    return this.cancelSubscription === subscriptionKey(event, correlation);
   }
 
   /** Where live frames register, so queries show the names bound right now. */
@@ -218,6 +231,14 @@ export class RunContext {
   until(deadline: number | null): { until?: string } {
     return deadline === null ? {} : { until: isoAt(deadline) };
   }
+}
+
+/** The key telling apart subscriptions of one run to one type (as the engine keys them). */
+export function subscriptionKey(
+  event: string,
+  correlation: { readonly field: string; readonly value: unknown } | undefined,
+): string {
+  return correlation ? `${event}|${correlation.field}=${JSON.stringify(correlation.value ?? null)}` : event;
 }
 
 /** Why a trigger cannot start a run, or undefined when it can. */

@@ -177,6 +177,8 @@ async function unsubscribe(
   step: WaitStep,
   correlation: { field: string; value: unknown } | undefined,
 ): Promise<void> {
+  // v2: the run's `cancel on` keeps its own subscription to the same type and correlation.
+  if (run.keepsSubscription(step.event, correlation)) return;
   // Also when the run is being cancelled: a stale subscription would keep routing events here.
   await CancellationScope.nonCancellable(async () => {
     try {
@@ -195,7 +197,7 @@ async function unsubscribe(
 }
 
 /** Waits until `ready()` or the deadline; a deadline already past only checks `ready()` once. */
-async function blockUntil(ready: () => boolean, deadline: number | null): Promise<void> {
+export async function blockUntil(ready: () => boolean, deadline: number | null): Promise<void> {
   if (deadline === null) {
     await condition(ready);
     return;

@@ -8,7 +8,7 @@
  * Blocks are where continue-as-new may happen (see `resume.ts`).
  */
 import { CancellationScope } from '@temporalio/workflow';
-import { evaluateCondition, kindOf, type StepIR, type Value } from '../dsl/runtime';
+import { evaluateCondition, kindOf, truth, type StepIR, type Value } from '../dsl/runtime';
 import { runCall, runEmit } from './actions';
 import { RunFailure, RunFailureTypes, StopRun, toRunError } from './failures';
 import type { BlockOptions, ResumeBlock, ResumeInner } from './resume';
@@ -16,7 +16,9 @@ import { Suspend } from './resume';
 import type { RunContext } from './run-context';
 import type { Frame } from './scope';
 import { runApprove, runSleep, runSleepUntil, runWait } from './steps-wait';
+import { runWaitFirst } from './steps-wait-first';
 import { displayText, preview } from './values';
+import { aggregatesOf, evalWithWindows } from './windows';
 
 /**
  * Runs `steps` in `frame`, from the start or from `resume`. Before each step, when the history is
@@ -118,10 +120,18 @@ async function dispatch(
 ): Promise<void> {
   switch (step.kind) {
     case 'let':
-      frame.bind(step.name, run.eval(step.value, frame));
+      frame.bind(
+        step.name,
+        aggregatesOf(step.value).length === 0
+          ? run.eval(step.value, frame)
+          : await evalWithWindows(run, step.value, frame),
+      );
       return;
     case 'set': {
-      const value = run.eval(step.value, frame);
+      const value =
+        aggregatesOf(step.value).length === 0
+          ? run.eval(step.value, frame)
+          : await evalWithWindows(run, step.value, frame);
       if (!frame.rebind(step.name, value)) {
         throw new RunFailure(RunFailureTypes.InterpreterError, `'${step.name}' is not bound`, step.span);
       }
@@ -153,9 +163,38 @@ async function dispatch(
       if (outcome === 'timeout') await runOnTimeout(run, step.onTimeout, frame, options, undefined);
       return;
     }
-    case 'log':
-      run.timeline.add('log', displayText(run.eval(step.message, frame)), step.span);
+    case 'wait_first': {
+      if (inner?.kind === 'timeout') return runOnTimeout(run, step.onTimeout, frame, options, inner.block);
+      if (inner?.kind === 'case') {
+        const resume = inner;
+        return runNested(run, step.cases[inner.index].body, frame, options, inner.block, (block) => ({
+          kind: 'case',
+          index: resume.index,
+          block,
+        }));
+      }
+      const outcome = await runWaitFirst(run, step, frame, options, inner);
+      if (outcome.kind === 'timeout') return runOnTimeout(run, step.onTimeout, frame, options, undefined);
+      const chosen = step.cases[outcome.index];
+      return runNested(
+        run,
+        chosen.body,
+        frame,
+        options,
+        undefined,
+        (block) => ({ kind: 'case', index: outcome.index, block }),
+        (body) => body.bind(chosen.as, outcome.event.data as Value),
+      );
+    }
+    case 'log': {
+      // Only a message with a window awaits (v2); without one the step stays synchronous, as in v1.
+      const message =
+        aggregatesOf(step.message).length === 0
+          ? run.eval(step.message, frame)
+          : await evalWithWindows(run, step.message, frame);
+      run.timeline.add('log', displayText(message), step.span);
       return;
+    }
     case 'stop': {
       const message = step.message ? displayText(run.eval(step.message, frame)) : undefined;
       run.timeline.add('stop', message ?? 'stopped', step.span);
@@ -180,8 +219,19 @@ async function runIf(
   let chosen: number;
   if (inner?.kind === 'if') chosen = inner.branch;
   else {
-    chosen = step.branches.findIndex((b) => evaluateCondition(b.cond, frame.evalScope(), run.evalCtx));
-    if (chosen < 0) chosen = step.branches.length;
+    chosen = step.branches.length;
+    for (let b = 0; b < step.branches.length; b++) {
+      const cond = step.branches[b].cond;
+      // A condition with a window is read durably first (v2); any other is evaluated as in v1.
+      const holds =
+        aggregatesOf(cond).length === 0
+          ? evaluateCondition(cond, frame.evalScope(), run.evalCtx)
+          : truth(await evalWithWindows(run, cond, frame), cond.span);
+      if (holds) {
+        chosen = b;
+        break;
+      }
+    }
     const which = chosen < step.branches.length ? `branch ${chosen + 1} of ${step.branches.length}` : 'else';
     run.timeline.add('branch', step.else || chosen < step.branches.length ? which : 'no branch', step.span);
   }

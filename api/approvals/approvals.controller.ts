@@ -22,14 +22,19 @@ export class ApprovalsController {
     access: PERMISSIONS['approvals.read'],
     summary: 'The approvals runs are waiting for, oldest first',
     response: ApprovalListSchema,
-    errors: [422],
+    errors: [404, 422],
   })
   @ApiQuery({
     name: 'limit',
     required: false,
     schema: { type: 'integer', minimum: 1, maximum: MAX_APPROVAL_PAGE, default: 50 },
   })
-  @ApiQuery({ name: 'cursor', required: false, type: String, description: 'The `nextCursor` of a page.' })
+  @ApiQuery({
+    name: 'cursor',
+    required: false,
+    type: String,
+    description: 'The `nextCursor` of a page (empty: the first page; unknown: 404).',
+  })
   list(
     @CurrentPrincipal() principal: Principal,
     @Query() query: { limit?: string; cursor?: string },

@@ -3,8 +3,8 @@ import { WorkflowNotFoundError } from '@temporalio/client';
 import { closeApprovals, openApprovals, type OpenApprovalRow } from '../../engine/approvals/inbox';
 import { PERMISSIONS } from '../auth/permissions';
 import { roleAllows, type Principal } from '../auth/roles';
-import { decodeCursor, encodeCursor } from '../common/cursor';
-import { InvalidBodyError, type FieldError } from '../common/problems';
+import { decodeCursor, encodeCursor, unknownCursor } from '../common/cursor';
+import { InvalidQueryError, type FieldError } from '../common/problems';
 import { RunLookup } from '../runs/run-lookup.service';
 import { maySettle } from '../runs/runs.service';
 import { API_DEPS, type ApiDeps } from '../tokens';
@@ -45,10 +45,10 @@ export class ApprovalsService {
     if (!Number.isInteger(limit) || limit < 1 || limit > MAX_APPROVAL_PAGE) {
       errors.push({ path: 'limit', message: `expected a whole number from 1 to ${MAX_APPROVAL_PAGE}` });
     }
-    const after = params.cursor === undefined ? undefined : readCursor(params.cursor);
-    if (params.cursor !== undefined && !after)
-      errors.push({ path: 'cursor', message: 'not a cursor of this listing' });
-    if (errors.length > 0) throw new InvalidBodyError(errors);
+    if (errors.length > 0) throw new InvalidQueryError(errors);
+    // An empty cursor is the first page; one this listing did not write names no page (404).
+    const after = params.cursor === undefined || params.cursor === '' ? undefined : readCursor(params.cursor);
+    if (params.cursor !== undefined && params.cursor !== '' && !after) throw unknownCursor();
     const rows = await openApprovals(this.deps.db, {
       limit,
       ...(after ? { after } : {}),

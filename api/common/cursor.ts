@@ -3,6 +3,18 @@
  * cursor is only a position; each listing checks that what it decodes has the shape it wrote.
  */
 
+import { NotFoundProblem } from './problems';
+
+/**
+ * 404: a cursor names a page of one listing (and its filters); one that is not ours, was made for
+ * other filters, or that the store no longer knows names no page.
+ */
+export function unknownCursor(): NotFoundProblem {
+  return new NotFoundProblem(
+    'no page with this cursor (cursors are tied to their listing and filters): list again without it',
+  );
+}
+
 /** The cursor text of `position`. */
 export function encodeCursor(position: Readonly<Record<string, string | number>>): string {
   return Buffer.from(JSON.stringify(position), 'utf8').toString('base64url');

@@ -6,6 +6,7 @@ import {
   EventValidationError,
   ManualRunError,
   RecoveryRefusedError,
+  DeployWouldRemoveError,
   RuleNotFoundError,
 } from '../../engine/errors';
 import {
@@ -43,6 +44,12 @@ export class ProblemFilter implements ExceptionFilter {
     if (exception instanceof ProblemError) return exception.toBody();
     if (exception instanceof RuleNotFoundError)
       return problem(404, 'not-found', 'Not found', exception.message);
+    if (exception instanceof DeployWouldRemoveError) {
+      return {
+        ...problem(409, 'would-remove-rules', 'The deployment would remove rules', exception.message),
+        rules: [...exception.rules],
+      };
+    }
     if (exception instanceof RecoveryRefusedError) {
       return problem(409, exception.code, 'The run or rule does not allow it', exception.message);
     }

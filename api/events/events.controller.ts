@@ -78,15 +78,20 @@ export class EventsController {
     access: PERMISSIONS['events.read'],
     summary: 'Stored events, newest first, a page at a time',
     response: EventListSchema,
-    errors: [422],
+    errors: [404, 422],
   })
-  @ApiQuery({ name: 'type', required: false, type: String })
+  @ApiQuery({ name: 'type', required: false, schema: { type: 'string', minLength: 1 } })
   @ApiQuery({
     name: 'limit',
     required: false,
     schema: { type: 'integer', minimum: 1, maximum: MAX_EVENT_PAGE, default: 50 },
   })
-  @ApiQuery({ name: 'cursor', required: false, type: String, description: 'The `nextCursor` of a page.' })
+  @ApiQuery({
+    name: 'cursor',
+    required: false,
+    type: String,
+    description: 'The `nextCursor` of a page (empty: the first page; unknown: 404).',
+  })
   list(
     @Query() query: { type?: unknown; limit?: unknown; cursor?: unknown },
   ): Promise<{ events: EventSummary[]; nextCursor: string | null }> {

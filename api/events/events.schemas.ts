@@ -40,8 +40,25 @@ export class EventOutcomeSchema {
   version!: number;
 
   @ApiProperty({
-    enum: ['starting', 'started', 'skipped', 'dropped', 'queued', 'replaced', 'error', 'paused'],
-    description: '`paused`: held while the rule is paused, routed when it is resumed.',
+    enum: [
+      'starting',
+      'started',
+      'skipped',
+      'dropped',
+      'queued',
+      'replaced',
+      'error',
+      'paused',
+      'debounced',
+      'batched',
+      'throttled',
+      'limited',
+    ],
+    description:
+      '`paused`: held while the rule is paused, routed when it is resumed. Flow control (v2): ' +
+      '`debounced`/`batched`: in a burst or batch whose run another trigger of it became (`runId` ' +
+      'once the run started); `throttled`: held by `throttle`, then started (`runId`); `limited`: ' +
+      'dropped by `limit`.',
   })
   outcome!: string;
 

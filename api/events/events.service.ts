@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { decodeCursor, encodeCursor } from '../common/cursor';
-import { InvalidBodyError, NotFoundProblem, type FieldError } from '../common/problems';
+import { decodeCursor, encodeCursor, unknownCursor } from '../common/cursor';
+import { InvalidQueryError, NotFoundProblem, type FieldError } from '../common/problems';
 import { API_DEPS, type ApiDeps } from '../tokens';
 
 /** What happened to an event for one rule whose trigger is its type. */
@@ -106,10 +106,10 @@ export class EventsService {
     if (type !== undefined && (typeof type !== 'string' || type === '')) {
       errors.push({ path: 'type', message: 'expected an event type' });
     }
-    const after = params.cursor === undefined ? undefined : readCursor(params.cursor);
-    if (params.cursor !== undefined && !after)
-      errors.push({ path: 'cursor', message: 'not a cursor of this listing' });
-    if (errors.length > 0) throw new InvalidBodyError(errors);
+    if (errors.length > 0) throw new InvalidQueryError(errors);
+    // An empty cursor is the first page; one this listing did not write names no page (404).
+    const after = params.cursor === undefined || params.cursor === '' ? undefined : readCursor(params.cursor);
+    if (params.cursor !== undefined && params.cursor !== '' && !after) throw unknownCursor();
     const { rows } = await this.deps.db.query<Omit<EventRow, 'data'>>(
       `SELECT id, type, source, subject, time, received_at, causal_depth,
               route_status, route_attempts, routed_at, route_error

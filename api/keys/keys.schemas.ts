@@ -11,7 +11,8 @@ export class CreateKeyBodySchema {
   role!: string;
 
   @ApiPropertyOptional({
-    type: [String],
+    type: 'array',
+    items: { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$' },
     maxItems: 50,
     description: 'Groups the key belongs to: `approve … by "GROUP"` may be decided by keys in GROUP.',
     example: ['risk-team'],

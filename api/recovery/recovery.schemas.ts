@@ -2,7 +2,7 @@ import { ApiProperty, ApiPropertyOptional, OmitType } from '@nestjs/swagger';
 import { RERUN_VERSIONS } from '../../engine/recovery/rerun';
 import { RUN_STATUSES } from '../runs/run-views';
 import { RunSummarySchema, StartedRunSchema } from '../runs/runs.schemas';
-import { ANY_OBJECT, Timestamp } from '../openapi/schema-helpers';
+import { ANY_OBJECT, NON_BLANK, Timestamp } from '../openapi/schema-helpers';
 
 /** `POST /v1/runs/{runId}/rerun`. */
 export class RerunBodySchema {
@@ -28,13 +28,13 @@ export class RetryStartedSchema extends OmitType(StartedRunSchema, ['version'] a
 
 /** Which runs a bulk rerun takes. */
 export class RunFilterSchema {
-  @ApiPropertyOptional()
+  @ApiPropertyOptional({ minLength: 1, pattern: NON_BLANK })
   rule?: string;
 
   @ApiPropertyOptional({ enum: RUN_STATUSES })
   status?: string;
 
-  @ApiPropertyOptional({ description: 'Needs `rule`.' })
+  @ApiPropertyOptional({ minLength: 1, pattern: NON_BLANK, description: 'Needs `rule`.' })
   key?: string;
 
   @ApiPropertyOptional({ format: 'date-time', description: 'Runs started at or after.' })

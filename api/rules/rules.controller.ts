@@ -1,6 +1,7 @@
-import { Body, Controller, Get, HttpCode, Inject, Param, Post } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, Param, Post, Res } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
 import { RuleRegistry } from '../../engine/registry/registry';
-import type { RuleChange } from '../../engine/registry/records';
+import type { DeployPlan, RuleChange } from '../../engine/registry/records';
 import { diagnosticsToJson, type DiagnosticJson } from '../../engine/rule-validation';
 import { ApiBody, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal } from '../auth/role.decorator';
@@ -27,7 +28,10 @@ export interface RuleDetail extends RuleView {
 
 /** The result of a deployment. */
 export interface DeploymentResult {
-  readonly deploymentId: string;
+  /** Null for a dry run. */
+  readonly deploymentId: string | null;
+  readonly dryRun: boolean;
+  readonly plan: DeployPlan;
   readonly changes: readonly RuleChange[];
   /** Warnings; a rule set with errors is refused with 422. */
   readonly diagnostics: readonly DiagnosticJson[];
@@ -98,23 +102,33 @@ export class RulesController {
   @ApiRoute({
     access: 'editor',
     summary: 'Deploy a rule set',
-    description: 'A rule set with errors is refused (422 `rule-errors` with `diagnostics`); nothing changes.',
+    description:
+      'A deployment is the whole set. A rule set with errors is refused (422 `rule-errors` with `diagnostics`); one that leaves out deployed rules is refused (409 `would-remove-rules`, listing them) unless `prune` is true. A rule whose content equals one of its earlier versions makes that version current again. `dryRun` answers the plan and changes nothing (200).',
     status: 201,
     response: DeploymentResultSchema,
-    errors: [400, 413, 415, 422],
+    errors: [400, 409, 413, 415, 422],
   })
   @ApiBody({ type: DeployBodySchema })
-  async deploy(@Body() body: unknown, @CurrentPrincipal() principal: Principal): Promise<DeploymentResult> {
-    const { files, message } = readRuleFilesBody(body, true);
+  async deploy(
+    @Body() body: unknown,
+    @CurrentPrincipal() principal: Principal,
+    // 201 for a deployment, 200 for a dry run (which creates nothing).
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<DeploymentResult> {
+    const { files, message, prune, dryRun } = readRuleFilesBody(body, true);
+    // In a worker thread: other requests are answered while a large set compiles.
     const compiled = await this.compiler.compile(files);
     const result = await this.registry.deploy(
       files,
       { author: principal.name, ...(message !== undefined ? { message } : {}) },
-      compiled,
+      { ...(prune !== undefined ? { prune } : {}), ...(dryRun !== undefined ? { dryRun } : {}), compiled },
     );
     if (!result.ok) throw new RuleDiagnosticsError(diagnosticsToJson(result.diagnostics));
+    if (result.dryRun) reply.status(200);
     return {
       deploymentId: result.deploymentId,
+      dryRun: result.dryRun,
+      plan: result.plan,
       changes: result.changes,
       diagnostics: diagnosticsToJson(result.diagnostics),
     };

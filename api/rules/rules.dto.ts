@@ -6,6 +6,10 @@ import { BodyReader, asRecord } from '../common/body';
 export interface RuleFilesBody {
   readonly files: readonly RuleSetInput[];
   readonly message?: string;
+  /** Deployments only: remove the deployed rules the set leaves out. */
+  readonly prune?: boolean;
+  /** Deployments only: answer the plan, change nothing. */
+  readonly dryRun?: boolean;
 }
 
 /** Files in one request at most. */
@@ -13,7 +17,7 @@ export const MAX_RULE_FILES = 500;
 
 /** Reads the body of `POST /v1/rules:validate` (`message` not allowed) or `/v1/deployments`. */
 export function readRuleFilesBody(body: unknown, withMessage: boolean): RuleFilesBody {
-  const reader = new BodyReader(body, withMessage ? ['files', 'message'] : ['files']);
+  const reader = new BodyReader(body, withMessage ? ['files', 'message', 'prune', 'dryRun'] : ['files']);
   const files: RuleSetInput[] = [];
   const given = reader.fields.files;
   if (!Array.isArray(given) || given.length === 0) {
@@ -55,6 +59,19 @@ export function readRuleFilesBody(body: unknown, withMessage: boolean): RuleFile
     });
   }
   const message = withMessage ? reader.optionalText('message', reader.fields.message) : undefined;
+  const flag = (name: 'prune' | 'dryRun'): boolean | undefined => {
+    const value = reader.fields[name];
+    if (value === undefined || typeof value === 'boolean') return value;
+    reader.errors.push({ path: name, message: 'expected true or false' });
+    return undefined;
+  };
+  const prune = withMessage ? flag('prune') : undefined;
+  const dryRun = withMessage ? flag('dryRun') : undefined;
   reader.done();
-  return message === undefined ? { files } : { files, message };
+  return {
+    files,
+    ...(message !== undefined ? { message } : {}),
+    ...(prune !== undefined ? { prune } : {}),
+    ...(dryRun !== undefined ? { dryRun } : {}),
+  };
 }

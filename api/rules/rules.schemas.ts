@@ -32,6 +32,37 @@ export class ValidateRulesBodySchema {
 export class DeployBodySchema extends ValidateRulesBodySchema {
   @OptionalText(2000, { description: 'Recorded with the deployment and in the audit.' })
   message?: string;
+
+  @ApiPropertyOptional({
+    description:
+      'Remove the deployed rules the set leaves out. Without it, such a deployment is refused (409 `would-remove-rules`).',
+    default: false,
+  })
+  prune?: boolean;
+
+  @ApiPropertyOptional({ description: 'Answer the plan (200) and change nothing.', default: false })
+  dryRun?: boolean;
+}
+
+/** What a deployment does (or, dry, would do) to each rule, by kind; each list sorted by name. */
+export class DeployPlanSchema {
+  @ApiProperty({ type: [String] })
+  added!: string[];
+
+  @ApiProperty({
+    type: [String],
+    description: 'A new version, or an earlier version with the same content made current.',
+  })
+  changed!: string[];
+
+  @ApiProperty({ type: [String], description: 'With `prune` only (a dry run lists them either way).' })
+  removed!: string[];
+
+  @ApiProperty({ type: [String], description: 'Removed before, back in the set.' })
+  restored!: string[];
+
+  @ApiProperty({ type: [String] })
+  unchanged!: string[];
 }
 
 /** A compiler diagnostic. */
@@ -88,8 +119,14 @@ export class RuleChangeSchema {
 
 /** The result of a deployment. */
 export class DeploymentResultSchema {
+  @Nullable('string', 'Null for a dry run.')
+  deploymentId!: string | null;
+
   @ApiProperty()
-  deploymentId!: string;
+  dryRun!: boolean;
+
+  @ApiProperty({ type: DeployPlanSchema })
+  plan!: DeployPlanSchema;
 
   @ApiProperty({ type: [RuleChangeSchema] })
   changes!: RuleChangeSchema[];

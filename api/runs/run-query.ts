@@ -66,9 +66,8 @@ export function readRunFilter(input: RunFilterInput, errors: FieldError[], prefi
   }
   const since = time('since');
   const until = time('until');
-  if (since !== undefined && until !== undefined && since > until) {
-    errors.push({ path: `${prefix}until`, message: 'must not be before since' });
-  }
+  // `until` before `since` is an empty range, not an error: it matches no run (a JSON Schema
+  // cannot say that one field must not be before another, so the server does not refuse it).
   return {
     ...(rule !== undefined ? { rule } : {}),
     ...(status !== undefined ? { status } : {}),

@@ -109,18 +109,23 @@ export class RunsController {
     response: RunListSchema,
     errors: [404, 422],
   })
-  @ApiQuery({ name: 'rule', required: false, type: String, description: 'The rule (`OpsflowRule`).' })
+  @ApiQuery({
+    name: 'rule',
+    required: false,
+    schema: { type: 'string', minLength: 1 },
+    description: 'The rule (`OpsflowRule`).',
+  })
   @ApiQuery({ name: 'status', required: false, enum: RUN_STATUSES })
   @ApiQuery({
     name: 'key',
     required: false,
-    type: String,
+    schema: { type: 'string', minLength: 1 },
     description: 'The correlation key (`OpsflowKey`).',
   })
   @ApiQuery({
     name: 'event',
     required: false,
-    type: String,
+    schema: { type: 'string', minLength: 1 },
     description: 'The id of the triggering event (`OpsflowEventId`).',
   })
   @ApiQuery({ name: 'trigger', required: false, enum: RUN_TRIGGERS, description: 'What started the run.' })
@@ -188,7 +193,7 @@ export class RunsController {
     const approved = reader.fields.approved;
     if (typeof approved !== 'boolean')
       reader.errors.push({ path: 'approved', message: 'required: true or false' });
-    reader.optionalText('by', reader.fields.by, 200);
+    // `by` is deprecated and ignored: the decision records the caller.
     const comment = reader.optionalText('comment', reader.fields.comment);
     reader.done();
     return this.runs.approve(

@@ -9,8 +9,8 @@ import { RERUN_OF_MEMO } from '../../engine/recovery/rerun';
 import { approveUpdate, stateQuery, type ApprovalDecision, type RunState } from '../../workflows/contract';
 import { AuditLog } from '../audit/audit-log.service';
 import type { Principal } from '../auth/roles';
-import { decodeCursor, encodeCursor } from '../common/cursor';
-import { InvalidQueryError, NotFoundProblem, ProblemError, type FieldError } from '../common/problems';
+import { decodeCursor, encodeCursor, unknownCursor } from '../common/cursor';
+import { InvalidQueryError, ProblemError, type FieldError } from '../common/problems';
 import { API_DEPS, type ApiDeps } from '../tokens';
 import { RunLookup } from './run-lookup.service';
 import { readRunFilter, visibilityQuery, type RunFilterInput } from './run-query';
@@ -224,14 +224,4 @@ function readListQuery(params: RunListQuery): {
   }
   if (errors.length > 0) throw new InvalidQueryError(errors);
   return { query, limit, status: filter.status, token };
-}
-
-/**
- * 404: a cursor names a page of one listing (its filters); one that is not ours, was made for
- * other filters, or that Temporal no longer knows names no page.
- */
-function unknownCursor(): NotFoundProblem {
-  return new NotFoundProblem(
-    'no page with this cursor (cursors are tied to their filters): list again without it',
-  );
 }

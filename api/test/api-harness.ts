@@ -104,6 +104,8 @@ export async function startApiHarness(options: ApiHarnessOptions = {}): Promise<
           .send({
             files: Object.entries(files).map(([path, content]) => ({ path, content })),
             ...(message !== undefined ? { message } : {}),
+            // The files are the whole set in these tests: earlier rules may go.
+            prune: true,
           });
         if (res.status !== 201) throw new Error(`deploy failed: ${res.status} ${res.text}`);
       },

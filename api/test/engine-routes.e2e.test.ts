@@ -50,6 +50,14 @@ describe('API events, rules and runs', () => {
     expect(res.status).toBe(201);
     expect(res.body).toEqual({
       deploymentId: expect.any(String),
+      dryRun: false,
+      plan: {
+        added: [],
+        changed: [],
+        removed: [],
+        restored: [],
+        unchanged: ['manual_audit', 'record_big_order'],
+      },
       changes: [
         { rule: 'manual_audit', change: 'unchanged', version: 1 },
         { rule: 'record_big_order', change: 'unchanged', version: 1 },

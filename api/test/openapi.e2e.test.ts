@@ -12,8 +12,15 @@ interface Operation {
 }
 type Paths = Record<string, Record<string, Operation>>;
 
-/** Routes that serve the spec itself, not part of it. */
-const DOC_ROUTES = new Set(['GET /openapi.json', 'GET /docs', 'GET /docs/init.js', 'GET /docs/{asset}']);
+/** Routes that serve the spec itself or the console's files (api/console/), not part of the spec. */
+const DOC_ROUTES = new Set([
+  'GET /openapi.json',
+  'GET /docs',
+  'GET /docs/init.js',
+  'GET /docs/{asset}',
+  'GET /console',
+  'GET /console/*',
+]);
 
 /** `/v1/rules/:name` → `/v1/rules/{name}`; `::` is Fastify's escaped (literal) colon. */
 function specPath(fastifyUrl: string): string {
@@ -116,7 +123,7 @@ describe('OpenAPI', () => {
       allow: 'POST',
     });
     const events = await h.app.inject({ method: 'DELETE', url: '/v1/events' });
-    expect(events.headers.allow).toBe('POST');
+    expect(events.headers.allow).toBe('GET, HEAD, POST');
     expect((await h.app.inject({ method: 'PATCH', url: '/v1/nothing/here' })).statusCode).toBe(404);
   });
 

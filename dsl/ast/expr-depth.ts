@@ -25,6 +25,8 @@ export function exprChildren(e: Expr): readonly Expr[] {
       return [e.left, e.right];
     case 'paren':
       return [e.expr];
+    case 'window':
+      return e.where ? [e.where] : [];
     default:
       return [];
   }

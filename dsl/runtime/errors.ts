@@ -28,6 +28,8 @@ export type EvalErrorCode =
   | 'unknown-name'
   /** a secret used other than by passing it to an action or interpolating it into a string */
   | 'secret'
+  /** v2: a window read where no event log was given to the evaluation */
+  | 'window-unavailable'
   /** an IR node the evaluator does not know: a mismatched IR version */
   | 'invalid-ir';
 

@@ -12,6 +12,7 @@ import { EvalError } from './errors';
 import { callBuiltin } from './evaluator-builtins';
 import { DEFAULT_EVAL_BUDGET, MAX_STRING_LENGTH, Meter } from './evaluator-meter';
 import { arith, compare, contains, finite } from './evaluator-ops';
+import { evaluateAggregate, type WindowSource } from './evaluator-window';
 import { exprText } from './expr-text';
 import type { ExprIR } from './ir';
 import type { Span } from '../core/span';
@@ -33,6 +34,16 @@ export interface EvalContext {
   now(): number;
   /** Steps this evaluation may take; `DEFAULT_EVAL_BUDGET` when absent. */
   readonly budget?: number;
+  /**
+   * v2: where windows (`count(T as x within D ...)`) read stored events; an aggregate evaluated
+   * without one fails with `window-unavailable`. `now()` is the window's end.
+   */
+  readonly windows?: WindowSource;
+  /**
+   * v2: values of aggregate nodes computed beforehand (the interpreter reads a window in `do`
+   * with an activity, so a replay sees the same value); a node found here is not read again.
+   */
+  readonly aggregates?: ReadonlyMap<ExprIR, Value>;
 }
 
 /** Names visible to an expression: `event`, `input`, `let` bindings, loop variables... */
@@ -68,10 +79,21 @@ export class Machine {
   readonly meter: Meter;
 
   constructor(
-    private readonly scope: EvalScope,
+    private scope: EvalScope,
     private readonly ctx: EvalContext,
   ) {
     this.meter = new Meter(ctx.budget ?? DEFAULT_EVAL_BUDGET);
+  }
+
+  /** Visits `e` with another scope (a window's `as` bound to one event), then restores this one. */
+  private visitIn(e: ExprIR, scope: EvalScope): Value {
+    const saved = this.scope;
+    this.scope = scope;
+    try {
+      return this.visit(e);
+    } finally {
+      this.scope = saved;
+    }
   }
 
   /** Evaluates `e`, turning any stray JS exception into an `EvalError` at `e`. */
@@ -155,6 +177,18 @@ export class Machine {
         if (typeof v === 'number') return v === 0 ? 0 : -v;
         const code = v === null ? 'null-value' : 'type';
         throw new EvalError(code, `cannot negate ${kindOf(v)} (${exprText(e.operand)})`, e.span);
+      }
+      case 'aggregate': {
+        const known = this.ctx.aggregates?.get(e);
+        if (known !== undefined) return known;
+        return evaluateAggregate(e, {
+          meter: this.meter,
+          scope: this.scope,
+          now: () => this.ctx.now(),
+          windows: this.ctx.windows,
+          visitIn: (x, scope) => this.visitIn(x, scope),
+          truth,
+        });
       }
       default:
         throw new EvalError(

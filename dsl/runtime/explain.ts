@@ -13,7 +13,7 @@ import { EvalError } from './errors';
 import type { EvalContext, EvalScope } from './evaluator';
 import { Machine, truth } from './evaluator';
 import { exprText } from './expr-text';
-import type { ExprIR } from './ir';
+import type { CompareOp, ExprIR } from './ir';
 import type { Span } from '../core/span';
 import type { Value } from './value';
 import { previewValue } from './value';
@@ -128,8 +128,15 @@ class Explainer {
         if ('error' in left || 'error' in right) return node(was);
         const asDuration = e.kind === 'compare' && e.mode === 'duration';
         const op = e.kind === 'compare' ? e.op : e.negate ? 'not in' : 'in';
+        if (e.kind === 'compare') {
+          // A window's value is what an operator wants to see: `count(...) was 2, needed >= 3`.
+          const aggregate = aggregateSide(e, left.value, right.value, value === true);
+          if (aggregate !== undefined) return node(aggregate);
+        }
         return node(`${was}: ${show(left.value, asDuration)} ${op} ${show(right.value, asDuration)}`);
       }
+      case 'aggregate':
+        return node(was);
       default:
         return node(was);
     }
@@ -142,6 +149,33 @@ class Explainer {
       return undefined;
     }
   }
+}
+
+/** The mirror of each comparison, to put an aggregate on the left: `3 <= x` is `x >= 3`. */
+const MIRROR: Record<CompareOp, CompareOp> = {
+  '==': '==',
+  '!=': '!=',
+  '<': '>',
+  '<=': '>=',
+  '>': '<',
+  '>=': '<=',
+};
+
+/**
+ * `count(...) was 2, needed >= 3` for a comparison with an aggregate on one side (and not on
+ * both); undefined otherwise. A true comparison reads `count(...) was 4, as needed >= 3`.
+ */
+function aggregateSide(
+  e: Extract<ExprIR, { kind: 'compare' }>,
+  l: Value,
+  r: Value,
+  held: boolean,
+): string | undefined {
+  const leftIs = e.left.kind === 'aggregate';
+  if (leftIs === (e.right.kind === 'aggregate')) return undefined;
+  const [agg, value, other, op] = leftIs ? [e.left, l, r, e.op] : [e.right, r, l, MIRROR[e.op]];
+  const wanted = `${op} ${previewValue(other)}`;
+  return `${exprText(agg)} was ${previewValue(value)}, ${held ? 'as needed' : 'needed'} ${wanted}`;
 }
 
 /**

@@ -3,7 +3,7 @@
  * (`event.available < event.reorder_point`). Parentheses are added only where precedence needs
  * them, so the text may differ from the source in spacing and redundant parentheses.
  */
-import type { ArithOp, ExprIR } from './ir';
+import type { ArithOp, ExprIR, WindowIR } from './ir';
 import { formatDuration } from './value-time';
 
 /** The operator symbol each arithmetic operation was written with, for messages and printing. */
@@ -182,7 +182,17 @@ function write(e: ExprIR, b: Budget): string {
     case 'neg':
       b.left -= 1;
       return `-${wrap(e.operand, 8, b)}`;
+    case 'aggregate': {
+      const value = e.value === undefined ? '' : `, ${exprText(e.value)}`;
+      return clipped(`${e.fn}(${windowText(e.window)}${value})`, b);
+    }
     default:
       return '?';
   }
+}
+
+/** A window as written: `payment.failed as p within 10m where p.customer_id == event.customer_id`. */
+export function windowText(w: WindowIR): string {
+  const where = w.where === undefined ? '' : ` where ${exprText(w.where)}`;
+  return `${w.event} as ${w.as} within ${formatDuration(w.withinMs)}${where}`;
 }

@@ -68,6 +68,15 @@ export {
   type EvalScope,
 } from './evaluator';
 export { EvalError, type EvalErrorCode } from './errors';
+export type { WindowEvent, WindowSource } from './evaluator-window';
+export {
+  inWindow,
+  listWindowSource,
+  prefetchedWindowSource,
+  windowExprsOfStep,
+  windowsOf,
+  type TypedWindowEvent,
+} from './window-source';
 export {
   explainGuard,
   formatExplanation,
@@ -75,4 +84,4 @@ export {
   MAX_EXPLANATION_BYTES,
   TRUNCATED_MARKER,
 } from './explain';
-export { exprText } from './expr-text';
+export { exprText, windowText } from './expr-text';

@@ -10,7 +10,19 @@ import type { CstNode, IToken } from 'chevrotain';
 import type { BinaryOp, Expr, ObjectField, StringPart } from '../ast/ast';
 import { exprDeeperThan } from '../ast/expr-depth';
 import type { ConvertContext } from './cst-access';
-import { node, nodes, offsetSpan, spanFrom, tok, tokenEnd, tokenSpan, toks } from './cst-access';
+import {
+  binding,
+  durationLit,
+  node,
+  nodes,
+  nodeSpan,
+  offsetSpan,
+  spanFrom,
+  tok,
+  tokenEnd,
+  tokenSpan,
+  toks,
+} from './cst-access';
 import { Codes, error } from '../core/diagnostics';
 import type { DurationPayload, NumberPayload, StringPayload } from './lexer';
 import { scanNested } from './lexer';
@@ -251,6 +263,12 @@ function postfix(ctx: ConvertContext, n: CstNode): Expr | undefined {
       if (!arg) return undefined;
       args.push(arg);
     }
+    const windowNode = node(node(op, 'args'), 'window');
+    if (windowNode) {
+      const window = toWindow(ctx, args[0], windowNode);
+      if (!window) return undefined;
+      args[0] = window;
+    }
     if (expr.kind !== 'name') {
       const open = tok(op, 'LParen');
       ctx.diagnostics.push(
@@ -265,6 +283,45 @@ function postfix(ctx: ConvertContext, n: CstNode): Expr | undefined {
     expr = { kind: 'call', fn: expr.name, fnSpan: expr.span, args, span };
   }
   return expr;
+}
+
+/** The dotted name an expression spells (`payment.failed`), if it is one. */
+function dottedName(e: Expr): string | undefined {
+  if (e.kind === 'name') return e.name;
+  if (e.kind === 'member' && !e.optional) {
+    const base = dottedName(e.object);
+    return base === undefined ? undefined : `${base}.${e.name}`;
+  }
+  return undefined;
+}
+
+/** `TYPE as NAME within D [where EXPR]`: `first` is the parsed TYPE, `n` the `windowTail`. */
+function toWindow(ctx: ConvertContext, first: Expr | undefined, n: CstNode): Expr | undefined {
+  const span = nodeSpan(ctx, n);
+  if (!first || !span) return undefined;
+  const event = dottedName(first);
+  if (event === undefined) {
+    ctx.diagnostics.push(
+      error(
+        Codes.unexpectedToken,
+        'a window starts with an event type, as in `count(payment.failed as p within 10m)`',
+        first.span,
+      ),
+    );
+    return undefined;
+  }
+  const as = binding(ctx, tok(n, 'as'));
+  const within = durationLit(ctx, tok(n, 'within'));
+  const where = toExpr(ctx, node(n, 'where'));
+  if (!as || !within || (node(n, 'where') && !where)) return undefined;
+  return {
+    kind: 'window',
+    event: { name: event, span: first.span },
+    as,
+    within,
+    ...(where && { where }),
+    span: joinSpans(first.span, span),
+  };
 }
 
 function primary(ctx: ConvertContext, n: CstNode): Expr | undefined {

@@ -5,3 +5,5 @@ export { DEFAULT_MAX_CAUSAL_DEPTH, EventStore, emittedEventId } from './event-st
 export type { EventStoreOptions, IngestedEvent } from './event-store';
 export { EmitFailureTypes, createEmitEvent } from './emit';
 export { toRunEvent, type StoredEventRow } from './stored-event';
+export { RUN_FAILED_TYPE, createStoreRunFailed, storeRunFailed } from './run-failed';
+export type { RunFailedInput, RunFailedStored } from './run-failed';

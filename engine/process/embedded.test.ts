@@ -10,6 +10,7 @@ import { freePort } from '../temporal/dev-server';
 import { quietTemporalRuntime } from '../temporal/testing/quiet-runtime';
 import { devServerPidFile } from './embedded-temporal';
 import { isAlive } from './pid-file';
+import { RuleRegistry } from '../registry';
 import { enginePart } from './engine-part';
 import { startRuntime, type Runtime } from './runtime';
 
@@ -131,6 +132,39 @@ describe('opsflow start (embedded mode)', () => {
     await expect(startRuntime(config, { worker: false, api: false, log })).rejects.toThrow(
       /already running on .* \(process \d+\)/,
     );
+    await runtime.stop();
+    runtime = undefined;
+  });
+
+  it('deploys the folder at boot only when it changed: a rollback survives a restart', async () => {
+    const boot = () =>
+      startRuntime(config, {
+        worker: true,
+        api: true,
+        parts: [enginePart({ deployRules: true, router: true })],
+        log,
+      });
+    lines.length = 0;
+    runtime = await boot();
+    expect(lines.join('\n')).toMatch(/folder .*rules unchanged since its deploy at .*; nothing to deploy/);
+    await runtime.stop();
+
+    // A new version in the folder is deployed at the next boot...
+    writeFileSync(join(dir, 'rules', 'greet.rule'), RULE.replace('Greets whoever', 'Says hello to whoever'));
+    lines.length = 0;
+    runtime = await boot();
+    expect(lines.join('\n')).toContain('1 changed (greet changed v2)');
+    // ...an operator rolls it back...
+    await new RuleRegistry(runtime.db).rollback('greet', 1, { author: 'admin', message: 'v2 greets wrong' });
+    await runtime.stop();
+
+    // ...and the rollback survives a restart of the unchanged folder.
+    lines.length = 0;
+    runtime = await boot();
+    expect(lines.join('\n')).toMatch(
+      /unchanged since its deploy at .*; keeping greet v1 \(rolled back by admin at /,
+    );
+    expect((await new RuleRegistry(runtime.db).get('greet')).version).toBe(1);
     await runtime.stop();
     runtime = undefined;
   });

@@ -1,9 +1,10 @@
+import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { renderDiagnostics } from '../../dsl';
 import { createApprovalActivities } from '../approvals/inbox';
-import { createEmitEvent, EventStore } from '../ingest';
-import { ActiveRuleCache, deployRuleSet } from '../registry';
-import { createSubscriptionActivities, Router } from '../router';
+import { createEmitEvent, createStoreRunFailed, EventStore } from '../ingest';
+import { ActiveRuleCache, RuleRegistry } from '../registry';
+import { createGateActivities, createSubscriptionActivities, Router } from '../router';
 import { readRuleSet } from '../rule-files';
 import type { EnginePart, ProcessContext, RunningPart } from './extension';
 
@@ -23,6 +24,13 @@ export function enginePart(options: EnginePartOptions): EnginePart {
   // One cache per process: the event store and the router read the active rules once per change.
   let rules: ActiveRuleCache | undefined;
   const cache = (ctx: ProcessContext): ActiveRuleCache => (rules ??= new ActiveRuleCache(ctx.db));
+  // The store of events from runs (`emit`, `opsflow.run_failed`).
+  const eventStore = (ctx: ProcessContext): EventStore =>
+    new EventStore(ctx.db, {
+      maxCausalDepth: ctx.config.maxCausalDepth,
+      rules: cache(ctx),
+      onStored: () => ctx.eventsStored.notify(),
+    });
   let router: Router | undefined;
   let stopListening: (() => void) | undefined;
   return {
@@ -30,15 +38,17 @@ export function enginePart(options: EnginePartOptions): EnginePart {
     engineActivities: (ctx) => ({
       ...createSubscriptionActivities({ db: ctx.db, client: ctx.client }),
       ...createApprovalActivities(ctx.db),
+      // `opsflow.run_failed` of a failed run, stored through the same path as `emit` (§13).
+      storeRunFailed: createStoreRunFailed(eventStore(ctx)),
+      // The flow-control gates' start (workflows/gate.ts) runs where the engine's activities do.
+      ...createGateActivities({
+        db: ctx.db,
+        client: ctx.client,
+        taskQueue: ctx.config.taskQueue,
+        replaceGraceMs: 10_000,
+      }),
     }),
-    emitEvent: (ctx) =>
-      createEmitEvent(
-        new EventStore(ctx.db, {
-          maxCausalDepth: ctx.config.maxCausalDepth,
-          rules: cache(ctx),
-          onStored: () => ctx.eventsStored.notify(),
-        }),
-      ),
+    emitEvent: (ctx) => createEmitEvent(eventStore(ctx)),
     async start(ctx): Promise<RunningPart> {
       const onHangup = (): void => {
         ctx.log('SIGHUP: deploying the rule folder again');
@@ -88,10 +98,27 @@ async function deployFolder(ctx: ProcessContext): Promise<void> {
       ctx.log(`the rule folder ${dir} was not deployed:\n${renderDiagnostics(read.diagnostics, sources)}`);
       return;
     }
-    const result = await deployRuleSet(ctx.db, read.files, {
-      author: 'opsflow start',
-      message: `deploy of ${dir}`,
-    });
+    // The folder is deployed only when its content changed since the last folder deploy: what
+    // operators did since (a rollback, a disable) survives a restart of an unchanged folder.
+    const digest = folderDigest(read.files);
+    const registry = new RuleRegistry(ctx.db);
+    const last = await registry.lastFolderDeploy();
+    if (last?.digest === digest) {
+      const kept = last.since.map(
+        (c) => `${c.rule} v${c.version} (${c.change.replace('_', ' ')} by ${c.by} at ${c.at})`,
+      );
+      ctx.log(
+        `folder ${dir} unchanged since its deploy at ${last.at}` +
+          (kept.length > 0 ? `; keeping ${kept.join(', ')}` : '; nothing to deploy'),
+      );
+      return;
+    }
+    // The folder is the whole set: rules it no longer holds are removed.
+    const result = await registry.deploy(
+      read.files,
+      { author: 'opsflow start', message: `deploy of ${dir}` },
+      { prune: true, folderDigest: digest },
+    );
     if (!result.ok) {
       ctx.log(
         `the rule folder ${dir} has errors; the deployed versions keep running:\n${renderDiagnostics(result.diagnostics, sources)}`,
@@ -99,8 +126,22 @@ async function deployFolder(ctx: ProcessContext): Promise<void> {
       return;
     }
     const changed = result.changes.filter((c) => c.change !== 'unchanged');
-    ctx.log(`deployed ${dir}: ${result.changes.length} rule(s), ${changed.length} changed`);
+    ctx.log(
+      `deployed ${dir}: ${result.changes.length} rule(s), ${changed.length} changed` +
+        (changed.length > 0
+          ? ` (${changed.map((c) => `${c.rule} ${c.change} v${c.version}`).join(', ')})`
+          : ''),
+    );
   } catch (err) {
     ctx.log(`deploying ${dir} failed: ${err instanceof Error ? err.message : String(err)}`);
   }
+}
+
+/** The digest of a rule folder's content: every file's path and text, in path order. */
+export function folderDigest(files: readonly { readonly path: string; readonly content: string }[]): string {
+  const hash = createHash('sha256');
+  for (const f of [...files].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))) {
+    hash.update(`${f.path}\u0000${f.content.length}\u0000${f.content}\u0000`);
+  }
+  return hash.digest('hex');
 }

@@ -64,6 +64,14 @@ export interface RuleIndex {
   find(name: string): ActiveRule | undefined;
 }
 
+/** True when the expression holds an aggregate over a window (v2). */
+function readsWindows(expr: unknown): boolean {
+  if (Array.isArray(expr)) return expr.some(readsWindows);
+  if (expr === null || typeof expr !== 'object') return false;
+  if ((expr as { kind?: unknown }).kind === 'aggregate') return true;
+  return Object.entries(expr).some(([k, v]) => k !== 'span' && typeof v === 'object' && readsWindows(v));
+}
+
 /** Builds the index of a list of active rules. */
 export function indexRules(rules: readonly ActiveRule[]): RuleIndex {
   const triggers = new Map<string, ActiveRule[]>();
@@ -87,7 +95,8 @@ export function indexRules(rules: readonly ActiveRule[]): RuleIndex {
       type,
       list.map((rule) => ({
         rule,
-        ...(rule.ir.guard ? { guard: fastCondition(rule.ir.guard) } : {}),
+        // A guard reading windows runs on the evaluator, which reads them through a WindowSource.
+        ...(rule.ir.guard && !readsWindows(rule.ir.guard) ? { guard: fastCondition(rule.ir.guard) } : {}),
         ...(rule.ir.key ? { key: fastExpression(rule.ir.key) } : {}),
       })),
     );

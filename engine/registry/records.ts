@@ -1,7 +1,7 @@
 /**
  * What the rule registry returns. Plain data, so the API can serialise it as it is.
  */
-import type { Diagnostic, RuleIR, TriggerIR } from '../../dsl';
+import type { CompiledRuleSet, Diagnostic, RuleIR, TriggerIR } from '../../dsl';
 
 /** Who made a change and why: recorded on every version, deployment and audit line. */
 export interface ChangeMeta {
@@ -29,12 +29,36 @@ export interface RuleChange {
   readonly version: number;
 }
 
+/** How a deployment is made. */
+export interface DeployOptions {
+  /** Remove deployed rules the set leaves out; without it such a deployment is refused. */
+  readonly prune?: boolean;
+  /** Answer the plan and change nothing. */
+  readonly dryRun?: boolean;
+  /** The digest of a rule folder's content, recorded for folder deploys (`opsflow start`). */
+  readonly folderDigest?: string;
+  /** The files compiled already (e.g. in a worker thread by the API); else they are compiled here. */
+  readonly compiled?: Pick<CompiledRuleSet, 'rules' | 'diagnostics'>;
+}
+
+/** A deployment's plan: the rules by what it does to them, each list sorted by name. */
+export interface DeployPlan {
+  readonly added: readonly string[];
+  readonly changed: readonly string[];
+  readonly removed: readonly string[];
+  readonly restored: readonly string[];
+  readonly unchanged: readonly string[];
+}
+
 /** The result of `deploy`: refused with diagnostics (nothing changed), or the changes made. */
 export type DeployResult =
   | { readonly ok: false; readonly diagnostics: readonly Diagnostic[] }
   | {
       readonly ok: true;
-      readonly deploymentId: string;
+      /** Null for a dry run, which changed nothing. */
+      readonly deploymentId: string | null;
+      readonly dryRun: boolean;
+      readonly plan: DeployPlan;
       /** One entry per rule in the set or previously deployed, sorted by rule name. */
       readonly changes: readonly RuleChange[];
       /** Warnings the compiler reported; a deploy with errors is refused. */

@@ -71,13 +71,16 @@ describe('rule registry', () => {
       [1, false],
     ]);
 
-    const third = await registry.deploy(
-      [
-        { path: 'events.rule', content: EVENTS },
-        { path: 'a.rule', content: ruleFile('alpha') },
-      ],
-      { author: 'bo', message: 'drop' },
-    );
+    const subset = [
+      { path: 'events.rule', content: EVENTS },
+      { path: 'a.rule', content: ruleFile('alpha') },
+    ];
+    // Leaving rules out removes them only when the deploy says so; a dry run plans it.
+    await expect(registry.deploy(subset, { author: 'bo' })).rejects.toThrow(/would remove 2 .*beta, gamma/);
+    const plan = await registry.deploy(subset, { author: 'bo' }, { dryRun: true });
+    expect(plan.ok && plan.dryRun && plan.plan.removed).toEqual(['beta', 'gamma']);
+    expect((await activeRules(fresh.db)).map((r) => r.name)).toEqual(['alpha', 'beta', 'gamma']);
+    const third = await registry.deploy(subset, { author: 'bo', message: 'drop' }, { prune: true });
     expect(third.ok && third.changes.filter((c) => c.change === 'removed').map((c) => c.rule)).toEqual([
       'beta',
       'gamma',
@@ -127,9 +130,9 @@ describe('rule registry', () => {
     const rolled = await registry.rollback('alpha', 1, { author: 'dee', message: 'v2 is broken' });
     expect(rolled.version).toBe(1);
     expect((await cache.get()).byTrigger('stock.low').map((r) => r.version)).toEqual([1]);
-    // Deploying v2's text again is a change again: a new version.
+    // Deploying v2's text again makes v2 current again: versions mean content, not deploys.
     const again = await registry.deploy(files('log "two"'), meta);
-    expect(again.ok && again.changes).toEqual([{ rule: 'alpha', change: 'changed', version: 3 }]);
+    expect(again.ok && again.changes).toEqual([{ rule: 'alpha', change: 'changed', version: 2 }]);
 
     expect((await registry.deployments()).map((d) => [d.kind, d.author])).toEqual([
       ['deploy', 'ana'],
@@ -140,7 +143,7 @@ describe('rule registry', () => {
       ['deploy', 'ana'],
     ]);
     expect((await registry.audit('alpha')).map((a) => [a.action, a.actor, a.version])).toEqual([
-      ['changed', 'ana', 3],
+      ['changed', 'ana', 2],
       ['rolled_back', 'dee', 1],
       ['enabled', 'cy', 2],
       ['disabled', 'cy', 2],

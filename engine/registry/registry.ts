@@ -4,12 +4,14 @@
  * audit lines. Every change runs in one transaction under one advisory lock, so two deploys at
  * once (from two API processes, or a SIGHUP during an upload) apply one after the other.
  */
-import { compileRuleSet, type CompiledRuleSet, type RuleIR, type RuleSetInput } from '../../dsl';
+import { compileRuleSet, type RuleIR, type RuleSetInput } from '../../dsl';
 import type { Database, Sql } from '../db/sql';
-import { RuleNotFoundError } from '../errors';
+import { DryRunDone, insertVersion, planOf, versionsByHash } from './deploy-parts';
+import { DeployWouldRemoveError, RuleNotFoundError } from '../errors';
 import type {
   AuditEntry,
   ChangeMeta,
+  DeployOptions,
   DeployResult,
   Deployment,
   RuleChange,
@@ -62,76 +64,129 @@ export class RuleRegistry {
   constructor(private readonly db: Database) {}
 
   /**
-   * Compiles `files` together and, if there is no error, makes them the deployed rule set: a new
-   * version for each rule whose IR hash differs from its current one, `removed` for rules no
-   * longer in the set. An invalid set changes nothing and returns its diagnostics.
+   * Compiles `files` together and, if there is no error, makes them the deployed rule set: a rule
+   * whose IR hash equals its current version's is `unchanged`; one whose hash equals an earlier
+   * version's makes that version current again (versions mean content); any other gets a new
+   * version. Rules no longer in the set are removed only with `prune`: without it the deploy is
+   * refused (`DeployWouldRemoveError`). `dryRun` answers the plan and changes nothing. An invalid
+   * set changes nothing and returns its diagnostics.
    */
   async deploy(
     files: readonly RuleSetInput[],
     meta: ChangeMeta,
-    /** `files` compiled already (e.g. in a worker thread by the API). */
-    compiled: Pick<CompiledRuleSet, 'rules' | 'diagnostics'> = compileRuleSet(files),
+    options: DeployOptions = {},
   ): Promise<DeployResult> {
+    const compiled = options.compiled ?? compileRuleSet(files);
     if (compiled.diagnostics.some((d) => d.severity === 'error')) {
       return { ok: false, diagnostics: compiled.diagnostics };
     }
     const sources = new Map(files.map((f) => [f.path, f.content]));
-    return this.db.transaction(async (tx) => {
-      await lock(tx);
-      const deploymentId = await newDeployment(tx, 'deploy', meta);
-      const current = await currentRows(tx);
-      const latest = await latestVersions(tx);
-      const changes: RuleChange[] = [];
-      const inSet = new Set<string>();
-      for (const ir of compiled.rules) {
-        inSet.add(ir.name);
-        const existing = current.get(ir.name);
-        if (existing && existing.hash === ir.hash) {
-          if (existing.removed_at) {
-            await tx.query('UPDATE rules SET removed_at = NULL, updated_at = now() WHERE name = $1', [
-              ir.name,
-            ]);
-            changes.push({ rule: ir.name, change: 'restored', version: existing.current_version });
-          } else {
-            changes.push({ rule: ir.name, change: 'unchanged', version: existing.current_version });
+    try {
+      return await this.db.transaction(async (tx) => {
+        await lock(tx);
+        const deploymentId = await newDeployment(tx, 'deploy', meta, options.folderDigest);
+        const current = await currentRows(tx);
+        const latest = await latestVersions(tx);
+        const byHash = await versionsByHash(tx);
+        const changes: RuleChange[] = [];
+        const inSet = new Set<string>();
+        for (const ir of compiled.rules) {
+          inSet.add(ir.name);
+          const existing = current.get(ir.name);
+          if (existing && existing.hash === ir.hash) {
+            if (existing.removed_at) {
+              await tx.query('UPDATE rules SET removed_at = NULL, updated_at = now() WHERE name = $1', [
+                ir.name,
+              ]);
+              changes.push({ rule: ir.name, change: 'restored', version: existing.current_version });
+            } else {
+              changes.push({ rule: ir.name, change: 'unchanged', version: existing.current_version });
+            }
+            continue;
           }
-          continue;
+          const same = byHash.get(`${ir.name}\u0000${ir.hash}`);
+          const version = same ?? (latest.get(ir.name) ?? 0) + 1;
+          if (same === undefined)
+            await insertVersion(tx, ir, version, sources, meta, deploymentId, !latest.has(ir.name));
+          await tx.query(
+            'UPDATE rules SET current_version = $2, removed_at = NULL, updated_at = now() WHERE name = $1',
+            [ir.name, version],
+          );
+          changes.push({ rule: ir.name, change: existing ? 'changed' : 'added', version });
         }
-        const version = (latest.get(ir.name) ?? 0) + 1;
-        if (!latest.has(ir.name)) {
-          // The foreign key to rule_versions is deferred: the version row follows below.
-          await tx.query('INSERT INTO rules (name, current_version) VALUES ($1, $2)', [ir.name, version]);
+        const removed = [...current.values()].filter((row) => !inSet.has(row.name) && !row.removed_at);
+        if (removed.length > 0 && !options.prune && !options.dryRun) {
+          throw new DeployWouldRemoveError(removed.map((r) => r.name));
         }
-        await tx.query(
-          `INSERT INTO rule_versions (rule_name, version, hash, source_path, source, ir, author, message, deployment_id)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-          [
-            ir.name,
-            version,
-            ir.hash,
-            ir.span.file,
-            sources.get(ir.span.file) ?? '',
-            JSON.stringify(ir),
-            meta.author,
-            meta.message ?? '',
-            deploymentId,
-          ],
-        );
-        await tx.query(
-          'UPDATE rules SET current_version = $2, removed_at = NULL, updated_at = now() WHERE name = $1',
-          [ir.name, version],
-        );
-        changes.push({ rule: ir.name, change: existing ? 'changed' : 'added', version });
+        for (const row of removed) {
+          await tx.query('UPDATE rules SET removed_at = now(), updated_at = now() WHERE name = $1', [
+            row.name,
+          ]);
+          changes.push({ rule: row.name, change: 'removed', version: row.current_version });
+        }
+        changes.sort((a, b) => (a.rule < b.rule ? -1 : a.rule > b.rule ? 1 : 0));
+        const result = {
+          ok: true as const,
+          deploymentId: options.dryRun ? null : deploymentId,
+          dryRun: options.dryRun === true,
+          plan: planOf(changes),
+          changes,
+          diagnostics: compiled.diagnostics,
+        };
+        // A dry run does all the work in the transaction, then rolls it back.
+        if (options.dryRun) throw new DryRunDone(result);
+        await finishDeployment(tx, deploymentId, meta, changes);
+        return result;
+      });
+    } catch (err) {
+      if (err instanceof DryRunDone) return err.result;
+      throw err;
+    }
+  }
+
+  /**
+   * The last folder deploy (`opsflow start` and SIGHUP deploy the rule folder): its digest, when,
+   * and what every registry action after it changed, per rule (the latest), so a boot that finds
+   * the folder unchanged can say what it keeps.
+   */
+  async lastFolderDeploy(): Promise<
+    | {
+        readonly digest: string;
+        readonly at: string;
+        readonly since: readonly { rule: string; change: string; version: number; by: string; at: string }[];
       }
-      for (const row of current.values()) {
-        if (inSet.has(row.name) || row.removed_at) continue;
-        await tx.query('UPDATE rules SET removed_at = now(), updated_at = now() WHERE name = $1', [row.name]);
-        changes.push({ rule: row.name, change: 'removed', version: row.current_version });
-      }
-      changes.sort((a, b) => (a.rule < b.rule ? -1 : a.rule > b.rule ? 1 : 0));
-      await finishDeployment(tx, deploymentId, meta, changes);
-      return { ok: true, deploymentId, changes, diagnostics: compiled.diagnostics };
-    });
+    | undefined
+  > {
+    const { rows } = await this.db.query<{ id: string; folder_digest: string; created_at: Date }>(
+      `SELECT id, folder_digest, created_at FROM deployments
+        WHERE folder_digest IS NOT NULL ORDER BY id DESC LIMIT 1`,
+    );
+    const last = rows[0];
+    if (!last) return undefined;
+    const after = await this.db.query<{
+      rule: string;
+      change: string;
+      version: number;
+      author: string;
+      created_at: Date;
+    }>(
+      `SELECT DISTINCT ON (c.rule) c.rule, c.change, c.version, d.author, d.created_at
+         FROM deployments d, jsonb_to_recordset(d.changes) AS c(rule text, change text, version integer)
+        WHERE d.id > $1 AND c.change <> 'unchanged'
+        ORDER BY c.rule, d.id DESC`,
+      [last.id],
+    );
+    return {
+      digest: last.folder_digest,
+      at: last.created_at.toISOString(),
+      since: after.rows.map((r) => ({
+        rule: r.rule,
+        change: r.change,
+        version: r.version,
+        by: r.author,
+        at: r.created_at.toISOString(),
+      })),
+    };
   }
 
   /** Switches a rule on or off; a no-op switch is still recorded (someone asked for it). */
@@ -293,18 +348,24 @@ export function deployRuleSet(
   db: Database,
   files: readonly RuleSetInput[],
   meta: ChangeMeta,
+  options: DeployOptions = {},
 ): Promise<DeployResult> {
-  return new RuleRegistry(db).deploy(files, meta);
+  return new RuleRegistry(db).deploy(files, meta, options);
 }
 
 async function lock(tx: Sql): Promise<void> {
   await tx.query('SELECT pg_advisory_xact_lock($1)', [REGISTRY_LOCK.toString()]);
 }
 
-async function newDeployment(tx: Sql, kind: Deployment['kind'], meta: ChangeMeta): Promise<string> {
+async function newDeployment(
+  tx: Sql,
+  kind: Deployment['kind'],
+  meta: ChangeMeta,
+  folderDigest?: string,
+): Promise<string> {
   const { rows } = await tx.query<{ id: string }>(
-    'INSERT INTO deployments (kind, author, message) VALUES ($1, $2, $3) RETURNING id',
-    [kind, meta.author, meta.message ?? ''],
+    'INSERT INTO deployments (kind, author, message, folder_digest) VALUES ($1, $2, $3, $4) RETURNING id',
+    [kind, meta.author, meta.message ?? '', folderDigest ?? null],
   );
   return rows[0].id;
 }

@@ -20,3 +20,6 @@ export {
   ruleWorkflowId,
 } from './workflow-ids';
 export { releaseStragglers, resumeRule, type ReleaseDeps, type ReleaseResult } from './held';
+export { createGateActivities, type GateActivityDeps } from './gate-route';
+export { gateWorkflowId } from './workflow-ids';
+export type { WindowEvent, WindowSource } from './windows';

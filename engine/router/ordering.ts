@@ -14,7 +14,9 @@ import { keyText } from './workflow-ids';
  * that fails to evaluate puts the event in the rule's shared lane (routing records the error).
  */
 export function orderingLane(rule: ActiveRule, event: StoredEventRow): string {
-  if (rule.ir.concurrency === 'parallel') return `${rule.name}#${event.id}`;
+  // v2: flow control and `previous` are per key, so a `parallel` rule using them keeps key order.
+  const perKey = !!rule.ir.flow || !!rule.ir.usesPrevious;
+  if (rule.ir.concurrency === 'parallel' && !perKey) return `${rule.name}#${event.id}`;
   if (!rule.ir.key) return rule.name;
   try {
     return `${rule.name}/${keyText(evaluate(rule.ir.key, { event: event.data as Value }, { now: () => Date.now() }))}`;

@@ -80,7 +80,7 @@ describe('routing partitions', () => {
       message: 'partitions',
     });
     if (!deployed.ok) throw new Error(JSON.stringify(deployed.diagnostics));
-    store = new EventStore(fresh.db, { rules: new ActiveRuleCache(fresh.db) });
+    store = new EventStore(fresh.db, { rules: new ActiveRuleCache(fresh.db), unknownTypes: 'store' });
   }, 60_000);
   afterAll(async () => {
     await fresh?.drop();

@@ -91,7 +91,8 @@ function typeLanes(index: RuleIndex): Map<string, TypeLane> {
       else need(wait.event, 'type', { kind: 'type' });
     }
     const { trigger, concurrency, key } = rule.ir;
-    if (!rule.enabled || trigger.kind !== 'event' || concurrency === 'parallel') continue;
+    const perKey = !!rule.ir.flow || !!rule.ir.usesPrevious;
+    if (!rule.enabled || trigger.kind !== 'event' || (concurrency === 'parallel' && !perKey)) continue;
     if (!key) {
       need(trigger.event, 'type', { kind: 'type' });
       continue;

@@ -10,6 +10,9 @@ import type { StoredEventRow } from '../ingest/stored-event';
 import type { RuleIndex } from '../registry/active-rules';
 import type { ActiveRule } from '../registry/records';
 import { inLanes, type LaneResult, type Lanes } from './ordering';
+import { FlowBatch } from './flow-batch';
+import { signalGate } from './gate-route';
+import { ensureWindowIndexes } from './windows';
 import {
   eventScope,
   planRoute,
@@ -44,8 +47,21 @@ const WRITE_OUTCOMES_SQL = `INSERT INTO event_outcomes (event_id, rule_name, rul
         run_id = EXCLUDED.run_id, detail = EXCLUDED.detail, at = now()
     WHERE EXCLUDED.outcome <> 'starting'`;
 
-async function writeOutcomes(db: Sql, rows: readonly OutcomeWrite[]): Promise<void> {
-  if (rows.length > 0) await db.query(WRITE_OUTCOMES_SQL, [JSON.stringify(rows)]);
+/**
+ * A trigger handed to a gate: its outcome ('debounced', 'batched', 'throttled') replaces only the
+ * 'starting' row, never what the gate's start activity may have recorded meanwhile.
+ */
+const WRITE_GATED_SQL = WRITE_OUTCOMES_SQL.replace(
+  "WHERE EXCLUDED.outcome <> 'starting'",
+  "WHERE event_outcomes.outcome = 'starting'",
+);
+
+async function writeOutcomes(
+  db: Sql,
+  rows: readonly OutcomeWrite[],
+  sql = WRITE_OUTCOMES_SQL,
+): Promise<void> {
+  if (rows.length > 0) await db.query(sql, [JSON.stringify(rows)]);
 }
 
 function outcomeWrite(event: StoredEventRow, rule: ActiveRule, outcome: RouteOutcome): OutcomeWrite {
@@ -59,6 +75,9 @@ function outcomeWrite(event: StoredEventRow, rule: ActiveRule, outcome: RouteOut
     detail: outcome.detail ?? null,
   };
 }
+
+/** Rule indexes whose window indexes were ensured. */
+const indexed = new WeakSet<RuleIndex>();
 
 const pairKey = (eventId: string, rule: string): string => `${eventId}\u0000${rule}`;
 
@@ -93,15 +112,20 @@ export async function routeEvents(
           triggered.map((e) => e.id),
         )
       : new Map();
+  if (!indexed.has(index)) {
+    await ensureWindowIndexes(deps.db, index);
+    indexed.add(index);
+  }
+  const flow = triggered.length > 0 ? await FlowBatch.load(tx, triggered, index) : undefined;
   const plans = new Map<string, RoutePlan>();
   const starting: OutcomeWrite[] = [];
   for (const event of triggered) {
     const seen = eventScope(event);
     for (const target of index.routesFor(event.type)) {
       const { rule } = target;
-      const plan = planRoute(event, target, seen, previous.get(pairKey(event.id, rule.name)));
+      const plan = planRoute(event, target, seen, previous.get(pairKey(event.id, rule.name)), flow);
       plans.set(pairKey(event.id, rule.name), plan);
-      if (plan.kind === 'start' && !plan.resumedFrom) {
+      if (plan.kind !== 'final' && !plan.resumedFrom) {
         starting.push({
           event_id: event.id,
           rule_name: rule.name,
@@ -114,9 +138,12 @@ export async function routeEvents(
       }
     }
   }
+  // With the 'starting' rows, before anything reaches Temporal: previous rows and admissions.
+  await flow?.write(deps.db);
   await writeOutcomes(deps.db, starting);
 
   const finished: OutcomeWrite[] = [];
+  const gated: OutcomeWrite[] = [];
   const pending = inLanes(
     events,
     (event) => index.byTrigger(event.type),
@@ -126,6 +153,11 @@ export async function routeEvents(
       if (plan.kind === 'final') {
         if (!plan.recorded) finished.push(outcomeWrite(event, rule, plan.outcome));
         return plan.outcome;
+      }
+      if (plan.kind === 'gate') {
+        const outcome = await signalGate(deps, event, rule, plan);
+        gated.push(outcomeWrite(event, rule, outcome));
+        return outcome;
       }
       const outcome = await startPlanned(deps, event, rule, plan);
       finished.push(outcomeWrite(event, rule, outcome));
@@ -137,5 +169,6 @@ export async function routeEvents(
   order.onQueued?.();
   const results = await pending;
   await writeOutcomes(tx, finished);
+  await writeOutcomes(tx, gated, WRITE_GATED_SQL);
   return results;
 }

@@ -11,6 +11,7 @@ import {
   type EvalContext,
   EvalError,
   type EvalScope,
+  evaluateCondition,
   explainGuard,
   formatExplanation,
   type Value,
@@ -25,12 +26,27 @@ import type { Sql } from '../db/sql';
 import { toRunEvent, type StoredEventRow } from '../ingest/stored-event';
 import type { RouteTarget } from '../registry/active-rules';
 import type { ActiveRule } from '../registry/records';
+import { needsGate } from '../../workflows/gate-logic';
+import type { GateTriggerInput } from '../../workflows/gate-contract';
+import { routerLimit, stateKey, type FlowBatch } from './flow-batch';
 import { findQueuedRun } from './queue-recovery';
 import { startMemo, startSearchAttributes } from './run-attributes';
-import { EVENT_ID_MEMO, keyText, legacyWorkflowId, ruleWorkflowId } from './workflow-ids';
+import type { WindowSource } from './windows';
+import { EVENT_ID_MEMO, gateWorkflowId, keyText, legacyWorkflowId, ruleWorkflowId } from './workflow-ids';
 
 /** What routing did for one (event, rule); `paused`: held until the rule is resumed. */
-export type RouteOutcomeKind = 'started' | 'skipped' | 'dropped' | 'queued' | 'replaced' | 'error' | 'paused';
+export type RouteOutcomeKind =
+  | 'started'
+  | 'skipped'
+  | 'dropped'
+  | 'queued'
+  | 'replaced'
+  | 'error'
+  | 'paused'
+  | 'debounced'
+  | 'batched'
+  | 'throttled'
+  | 'limited';
 
 export interface RouteOutcome {
   readonly rule: string;
@@ -79,6 +95,16 @@ export type RoutePlan =
       readonly input: RunInput;
       /** When the earlier attempt that may have reached Temporal began; absent for a first attempt. */
       readonly resumedFrom?: Date;
+    }
+  | {
+      /** v2 flow control (`debounce`, `batch`, `throttle`): the trigger goes to the key's gate. */
+      readonly kind: 'gate';
+      readonly workflowId: string;
+      readonly key?: string;
+      readonly trigger: GateTriggerInput;
+      /** What the trigger is recorded as until the gate starts its run. */
+      readonly outcome: 'debounced' | 'batched' | 'throttled';
+      readonly resumedFrom?: Date;
     };
 
 /** The detail of a held trigger. */
@@ -104,6 +130,7 @@ export function planRoute(
   target: RouteTarget,
   seen: EventScope,
   previous: OutcomeRow | undefined,
+  flow?: FlowBatch,
 ): RoutePlan {
   const { rule } = target;
   // A trigger held while the rule was paused is routed now that it is not (`releaseHeld`, or the
@@ -119,23 +146,95 @@ export function planRoute(
       recorded: false,
     };
   }
-  const decided = decide(event, target, seen);
+  const { ir } = rule;
+  // `previous` is the key's last trigger whatever its guard says, so it is taken before the guard.
+  const stateKeyText = ir.usesPrevious || ir.flow ? stateKey(ir, event) : undefined;
+  const prior =
+    ir.usesPrevious && flow && stateKeyText !== undefined
+      ? flow.takePrevious(rule.name, stateKeyText, event)
+      : null;
+  const scoped: EventScope = {
+    scope: ir.usesPrevious ? { ...seen.scope, previous: (prior?.data ?? null) as Value } : seen.scope,
+    ctx: withWindows(seen.ctx, flow?.windowsFor(event.id, rule.name), event),
+  };
+  const decided = decide(event, target, scoped);
   if ('outcome' in decided) return { kind: 'final', outcome: decided, recorded: false };
   const { workflowId, legacyWorkflowId, key } = decided;
+  const resumed = previous ? { resumedFrom: previous.at } : {};
+  const limit = routerLimit(ir.flow);
+  if (limit && flow && stateKeyText !== undefined) {
+    const verdict = flow.takeLimit(rule.name, stateKeyText, event, limit);
+    if (!verdict.admitted) {
+      return {
+        kind: 'final',
+        outcome: { rule: rule.name, outcome: 'limited', detail: verdict.detail },
+        recorded: false,
+      };
+    }
+  }
+  const runEvent = toRunEvent(event);
+  if (needsGate(ir.flow)) {
+    const trigger: GateTriggerInput = {
+      event: runEvent,
+      version: rule.version,
+      ...(ir.usesPrevious ? { previous: prior } : {}),
+    };
+    const outcome = ir.flow?.debounce ? 'debounced' : ir.flow?.batch ? 'batched' : 'throttled';
+    return {
+      kind: 'gate',
+      workflowId: gateWorkflowId(rule.name, key),
+      ...(key !== undefined ? { key } : {}),
+      trigger,
+      outcome,
+      ...resumed,
+    };
+  }
   const input: RunInput = {
-    rule: rule.ir,
+    rule: ir,
     version: rule.version,
-    trigger: { kind: 'event', event: toRunEvent(event) },
+    trigger: { kind: 'event', event: runEvent },
     ...(key !== undefined ? { key } : {}),
     causalDepth: event.causal_depth,
+    ...(ir.usesPrevious ? { previous: prior } : {}),
   };
   return {
     kind: 'start',
     workflowId,
     ...(legacyWorkflowId !== undefined ? { legacyWorkflowId } : {}),
     input,
-    ...(previous ? { resumedFrom: previous.at } : {}),
+    ...resumed,
   };
+}
+
+/**
+ * The guard's context, with the windows read for it (the evaluator's `WindowSource`). A guard's
+ * windows end at the trigger's time (LANGUAGE.md §10), and the evaluator takes a window's end
+ * from `now()`: in a guard that reads windows, `now()` is the trigger's time.
+ */
+function withWindows(
+  ctx: EvalContext,
+  windows: WindowSource | undefined,
+  event: StoredEventRow,
+): EvalContext {
+  if (!windows) return ctx;
+  const time = event.time.getTime();
+  return { ...ctx, now: () => time, windows } as EvalContext;
+}
+
+/**
+ * Starts the run of `input` for `eventId` by the rule's concurrency mode, or finds the run an
+ * earlier attempt begun at `resumedFrom` started (the gate's start activity uses it).
+ */
+export async function startRun(
+  deps: RouteRuleDeps,
+  eventId: string,
+  workflowId: string,
+  input: RunInput,
+  resumedFrom?: Date,
+): Promise<Omit<RouteOutcome, 'rule'>> {
+  const starter = new Starter(deps, eventId, workflowId, input);
+  const own = resumedFrom ? await starter.findOwnRun(resumedFrom) : undefined;
+  return own ?? (await starter.run(input.rule.concurrency));
 }
 
 /**
@@ -190,11 +289,14 @@ function decide(
   { scope, ctx }: EventScope,
 ): RouteOutcome | { workflowId: string; legacyWorkflowId?: string; key?: string } {
   try {
-    if (rule.ir.guard && guard && !guard(scope, ctx)) {
+    // A guard without a fast form (it reads windows) runs on the evaluator.
+    const condition = rule.ir.guard;
+    const holds = condition ? (guard ? guard(scope, ctx) : evaluateCondition(condition, scope, ctx)) : true;
+    if (condition && !holds) {
       return {
         rule: rule.name,
         outcome: 'skipped',
-        detail: formatExplanation(explainGuard(rule.ir.guard, scope, ctx)),
+        detail: formatExplanation(explainGuard(condition, scope, ctx)),
       };
     }
     const keyValue = keyOf ? keyOf(scope, ctx) : undefined;

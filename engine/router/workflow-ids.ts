@@ -84,3 +84,11 @@ export function manualWorkflowId(rule: string): string {
 
 /** Memo key holding the id of the event that started a run: how re-routing recognises its own run. */
 export const EVENT_ID_MEMO = 'opsflowEventId';
+
+/**
+ * The flow-control gate of a (rule, key): `opsflow-gate/RULE` or `opsflow-gate/RULE/key/KEY`
+ * (outside `opsflow/`, so run listings by id prefix never show a gate).
+ */
+export function gateWorkflowId(rule: string, key: string | undefined): string {
+  return key === undefined ? `opsflow-gate/${rule}` : `opsflow-gate/${rule}/key/${keyPart(key)}`;
+}

@@ -5,7 +5,9 @@
  */
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
-import type { EmitInput, OpsflowActivities, RunActionInput } from '../../activities/index';
+import type { EmitInput, OpsflowActivities, RunActionInput, WindowActivities } from '../../activities/index';
+import { createReadWindows, type ReadWindowsInput, type WindowQuery } from '../../activities/index';
+import { isPlainObject, type TypedWindowEvent } from '../../dsl/runtime';
 import type { ApprovalClosed, ApprovalOpened, EngineActivities } from '../contract';
 
 /** What a mocked action does on one attempt: return a result or throw. */
@@ -53,6 +55,9 @@ export class FakeHost {
   inbox: InboxReport[] = [];
   /** Results by action name: a value, or an `ActionMock`. Unmocked actions return `{}`. */
   mocks: Record<string, unknown> = {};
+  /** v2: the event log windows read (`readWindows`), and what was asked of it. */
+  log: TypedWindowEvent[] = [];
+  windowReads: ReadWindowsInput[] = [];
   /** Called on every `subscribe` (e.g. to deliver stored events, as the engine does). */
   onSubscribe: (input: SubscribeInput) => Promise<void> = async () => undefined;
 
@@ -63,8 +68,19 @@ export class FakeHost {
     this.subscriptions = [];
     this.unsubscriptions = [];
     this.inbox = [];
+    this.log = [];
+    this.windowReads = [];
     this.mocks = mocks;
     this.onSubscribe = async () => undefined;
+  }
+
+  /** The log's events a window query asks for, as the engine's query would answer it. */
+  readLog(q: WindowQuery): TypedWindowEvent[] {
+    return this.log
+      .filter((e) => e.type === q.event && e.time > q.fromMs && e.time <= q.toMs)
+      .filter((e) => q.equals.every((c) => isPlainObject(e.data) && e.data[c.field] === c.value))
+      .sort((a, b) => a.time - b.time)
+      .slice(0, q.limit);
   }
 
   /** The actions called, in the order the run started them. */
@@ -73,8 +89,13 @@ export class FakeHost {
   }
 
   /** The activities to register on the worker; they read the host's current mocks. */
-  activities(): OpsflowActivities & EngineActivities {
+  activities(): OpsflowActivities & WindowActivities & EngineActivities {
+    const readWindows = createReadWindows(async (q) => this.readLog(q));
     return {
+      readWindows: async (input) => {
+        this.windowReads.push(input);
+        return readWindows(input);
+      },
       runAction: async (input) => {
         const attempt = Context.current().info.attempt;
         let call = this.calls.find((c) => c.idempotencyKey === input.idempotencyKey);

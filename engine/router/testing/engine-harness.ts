@@ -10,12 +10,14 @@ import { createApprovalActivities } from '../../approvals/inbox';
 import type { RunActionInput, RunActionOutput } from '../../../activities/contract';
 import { freshDatabase, type FreshDatabase } from '../../db/testing/fresh-database';
 import { createEmitEvent } from '../../ingest/emit';
+import { createStoreRunFailed } from '../../ingest/run-failed';
 import { EventStore } from '../../ingest/event-store';
 import { ActiveRuleCache } from '../../registry/active-rules';
 import { RuleRegistry } from '../../registry/registry';
 import { startDevServer, type DevServer } from '../../temporal/dev-server';
 import { quietTemporalRuntime } from '../../temporal/testing/quiet-runtime';
 import { Router, type RouterOptions } from '../router';
+import { createGateActivities } from '../gate-route';
 import { createSubscriptionActivities } from '../subscriptions';
 
 export interface EngineHarness {
@@ -74,6 +76,8 @@ export async function startEngineHarness(
         emit: real.emit,
         ...createSubscriptionActivities({ db, client }),
         ...createApprovalActivities(db),
+        ...createGateActivities({ db, client, taskQueue, replaceGraceMs: 5000 }),
+        storeRunFailed: createStoreRunFailed(store),
       },
       maxConcurrentWorkflowTaskExecutions: 50,
     });
@@ -94,6 +98,8 @@ export async function startEngineHarness(
         const result = await registry.deploy(
           Object.entries(files).map(([path, content]) => ({ path, content })),
           { author: 'test', message: 'test rules' },
+          // The files are the whole set in these tests: earlier rules may go.
+          { prune: true },
         );
         if (!result.ok)
           throw new Error(`rules do not compile: ${JSON.stringify(result.diagnostics, null, 2)}`);

@@ -1,0 +1,6 @@
+import { Module } from '@nestjs/common';
+import { ConsoleController } from './console.controller';
+
+/** The operations console's files at `/console` (built from console/ by `npm run build:console`). */
+@Module({ controllers: [ConsoleController] })
+export class ConsoleModule {}
