@@ -116,15 +116,12 @@ export class RulesController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<DeploymentResult> {
     const { files, message, prune, dryRun } = readRuleFilesBody(body, true);
+    // In a worker thread: other requests are answered while a large set compiles.
     const compiled = await this.compiler.compile(files);
     const result = await this.registry.deploy(
       files,
       { author: principal.name, ...(message !== undefined ? { message } : {}) },
-      {
-        compiled,
-        ...(prune !== undefined ? { prune } : {}),
-        ...(dryRun !== undefined ? { dryRun } : {}),
-      },
+      { ...(prune !== undefined ? { prune } : {}), ...(dryRun !== undefined ? { dryRun } : {}), compiled },
     );
     if (!result.ok) throw new RuleDiagnosticsError(diagnosticsToJson(result.diagnostics));
     if (result.dryRun) reply.status(200);

@@ -184,8 +184,7 @@ function write(e: ExprIR, b: Budget): string {
       return `-${wrap(e.operand, 8, b)}`;
     case 'aggregate': {
       const value = e.value === undefined ? '' : `, ${exprText(e.value)}`;
-      b.left -= e.fn.length + 2;
-      return `${e.fn}(${windowText(e.window)}${value})`;
+      return clipped(`${e.fn}(${windowText(e.window)}${value})`, b);
     }
     default:
       return '?';

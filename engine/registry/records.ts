@@ -37,7 +37,7 @@ export interface DeployOptions {
   readonly dryRun?: boolean;
   /** The digest of a rule folder's content, recorded for folder deploys (`opsflow start`). */
   readonly folderDigest?: string;
-  /** `files` compiled already (e.g. in a worker thread by the API). */
+  /** The files compiled already (e.g. in a worker thread by the API); else they are compiled here. */
   readonly compiled?: Pick<CompiledRuleSet, 'rules' | 'diagnostics'>;
 }
 
