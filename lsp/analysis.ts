@@ -108,15 +108,12 @@ export class Indexer {
     for (const decl of file.decls) this.decl(decl, file.file);
   }
 
-  connector(decl: ConnectorDecl): void {
+  /** A connector's actions, each at its key in the file (`content`) when it can be found. */
+  connector(decl: ConnectorDecl, content = ''): void {
+    const lines = content.split('\n');
     for (const action of decl.actions) {
-      this.add({
-        kind: 'action',
-        key: actionKey(action.name),
-        name: action.name,
-        span: action.span,
-        decl: true,
-      });
+      const span = keySpan(lines, action.name.slice(action.name.lastIndexOf('.') + 1), action.span);
+      this.add({ kind: 'action', key: actionKey(action.name), name: action.name, span, decl: true });
     }
   }
 
@@ -353,4 +350,17 @@ function isStmtNode(v: Node): boolean {
   const kind = String(v.kind);
   if (kind === 'call') return isQualified(v.action);
   return STMT_KINDS.has(kind);
+}
+
+/** The span of `key:` at or above the span's first line (the YAML key of a mapping value). */
+function keySpan(lines: readonly string[], key: string, span: Span): Span {
+  const pattern = new RegExp(`^(\\s*)(${key.replace(/[^A-Za-z0-9_]/g, '')})\\s*:`);
+  for (let line = span.line; line >= Math.max(1, span.line - 3); line--) {
+    const m = pattern.exec(lines[line - 1] ?? '');
+    if (m) {
+      const column = m[1].length + 1;
+      return { file: span.file, line, column, endLine: line, endColumn: column + key.length };
+    }
+  }
+  return span;
 }

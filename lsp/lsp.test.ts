@@ -151,7 +151,7 @@ describe('opsflow lsp over stdio', () => {
     expect(await at(6, 12)).toContain('po: { id: string }');
   });
 
-  it('jumps to an event declared in another file, and finds its uses', async () => {
+  it('jumps to an event, a field and an action declared in other files, and finds uses', async () => {
     const defs = (await client.connection.sendRequest(DefinitionRequest.type, {
       textDocument: { uri: client.uri('restock.rule') },
       position: { line: 1, character: 10 },
@@ -171,6 +171,13 @@ describe('opsflow lsp over stdio', () => {
         uri: client.uri('catalog.rule'),
         range: { start: { line: 2, character: 2 }, end: { line: 2, character: 11 } },
       },
+    ]);
+    const action = (await client.connection.sendRequest(DefinitionRequest.type, {
+      textDocument: { uri: client.uri('restock.rule') },
+      position: { line: 5, character: 20 },
+    })) as Location[];
+    expect(action).toEqual([
+      { uri: client.uri('purchasing.connector.yaml'), range: { start: { line: 9, character: 2 }, end: { line: 9, character: 14 } } }, // prettier-ignore
     ]);
     const refs = await client.connection.sendRequest(ReferencesRequest.type, {
       textDocument: { uri: client.uri('catalog.rule') },
