@@ -249,6 +249,36 @@ describe('opsflow lsp over stdio', () => {
     expect(items(result).map((i) => i.label)).toEqual(expect.arrayContaining(['restock', 'tidy']));
   });
 
+  it('keeps answering on text that is not a rule at all', async () => {
+    const junk = 'rule \u0000 on on on . . ${ "\\q \n\t end end do {{{ ]] emit call ( 中文 --- : - event.';
+    await client.open('junk.rule', junk);
+    await client.open('junk.rule.yaml', junk);
+    for (const file of ['junk.rule', 'junk.rule.yaml']) {
+      const textDocument = { uri: client.uri(file) };
+      for (const position of [
+        { line: 0, character: 0 },
+        { line: 0, character: 12 },
+        { line: 1, character: 40 },
+        { line: 9, character: 99 },
+      ]) {
+        // prettier-ignore
+        await client.connection.sendRequest(CompletionRequest.type, { textDocument, position });
+        await client.connection.sendRequest(HoverRequest.type, { textDocument, position });
+        await client.connection.sendRequest(DefinitionRequest.type, { textDocument, position });
+      }
+      await client.connection.sendRequest(DocumentSymbolRequest.type, { textDocument });
+      await client.connection.sendRequest(SemanticTokensRequest.type, { textDocument });
+      expect(await client.connection.sendRequest(DocumentFormattingRequest.type, { textDocument, options: { tabSize: 2, insertSpaces: true } })).toEqual([]); // prettier-ignore
+    }
+    const d = await client.diagnosticsFor('junk.rule', (l) => l.length > 0);
+    expect(d[0].source).toBe('opsflow');
+    const h = await client.connection.sendRequest(HoverRequest.type, {
+      textDocument: { uri: client.uri('restock.rule') },
+      position: { line: 4, character: 7 },
+    });
+    expect((h?.contents as MarkupContent).value).toContain('qty: int');
+  });
+
   it('re-checks the files that use a declaration when it changes', async () => {
     await client.open('catalog.rule', CATALOG.replace('  reorder_point: int\n', ''));
     const d = await client.diagnosticsFor('restock.rule', (l) => l.some((x) => x.code === 'unknown-field'));
