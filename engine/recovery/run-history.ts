@@ -3,6 +3,8 @@
  * failed run failed (the first action that failed, for a reset to just before it).
  */
 import type { Client } from '@temporalio/client';
+import type { Payload, PayloadConverter } from '@temporalio/common';
+import { RUN_FAILED_EVENT } from '../../dsl/runtime';
 import type { temporal } from '@temporalio/proto';
 import type { EngineActivities, RunInput } from '../../workflows/contract';
 
@@ -70,7 +72,7 @@ export async function failurePoint(client: Client, execution: Execution): Promis
       ...(token ? { nextPageToken: token } : {}),
     });
     for (const event of page.history?.events ?? []) {
-      failed ??= failedActivity(event, scheduled);
+      failed ??= failedActivity(event, scheduled, (payload) => isRunFailedEmit(converter, payload));
       const attrs = event.activityTaskScheduledEventAttributes;
       const payload = attrs?.input?.payloads?.[0];
       if (!attrs || !payload) continue;
@@ -96,15 +98,31 @@ export async function failurePoint(client: Client, execution: Execution): Promis
 function waitKey(input: { readonly event: string; readonly correlation?: unknown }): string {
   return JSON.stringify([input.event, input.correlation ?? null]);
 }
+/** Is this `emit` input the failed-run event the interpreter stores when a run fails? */
+function isRunFailedEmit(converter: PayloadConverter, payload: Payload): boolean {
+  try {
+    return converter.fromPayload<{ type?: unknown }>(payload)?.type === RUN_FAILED_EVENT.name;
+  } catch {
+    return false;
+  }
+}
+
 interface Scheduled {
   readonly type: string;
   readonly completedTask: EventId;
   readonly at: string | null;
 }
 
-function failedActivity(event: HistoryEvent, scheduled: Map<number, Scheduled>): FailedActivity | undefined {
+function failedActivity(
+  event: HistoryEvent,
+  scheduled: Map<number, Scheduled>,
+  bookkeeping: (payload: Payload) => boolean,
+): FailedActivity | undefined {
   const attrs = event.activityTaskScheduledEventAttributes;
   if (attrs?.workflowTaskCompletedEventId) {
+    // The failed-run event is stored after the run failed: its own failure is not where it failed.
+    const payload = attrs.input?.payloads?.[0];
+    if (attrs.activityType?.name === 'emit' && payload && bookkeeping(payload)) return undefined;
     scheduled.set(Number(event.eventId), {
       type: attrs.activityType?.name ?? '',
       completedTask: attrs.workflowTaskCompletedEventId,

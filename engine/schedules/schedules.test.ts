@@ -56,6 +56,7 @@ describe('schedules', () => {
     const result = await registry.deploy(
       Object.entries(files).map(([path, content]) => ({ path, content })),
       meta,
+      { prune: true },
     );
     if (!result.ok) throw new Error(`rules do not compile: ${JSON.stringify(result.diagnostics)}`);
   };
