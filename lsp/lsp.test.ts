@@ -20,7 +20,6 @@ import {
   type Location,
   type MarkupContent,
 } from 'vscode-languageserver-protocol/node';
-import { parseDsl, printDsl } from '../dsl';
 import { LspClient } from './testing/lsp-client';
 
 const CATALOG = `event inventory.updated {
@@ -81,10 +80,11 @@ afterAll(async () => {
 });
 
 describe('opsflow lsp over stdio', () => {
+  // The first check builds the parsers, which takes seconds on a loaded machine.
   it('publishes no errors for a rule set that checks', async () => {
-    const d = await client.diagnosticsFor('restock.rule', () => true);
+    const d = await client.diagnosticsFor('restock.rule', () => true, 110_000);
     expect(d.filter((x) => x.severity === 1)).toEqual([]);
-  });
+  }, 120_000);
 
   it('reports a misspelled field at its range, with a quick fix', async () => {
     const text = RESTOCK.replace('event.available < ', 'event.availabel < ');
@@ -224,7 +224,6 @@ describe('opsflow lsp over stdio', () => {
       textDocument: { uri: client.uri('tidy.rule') },
       options: { tabSize: 2, insertSpaces: true },
     });
-    expect(edits?.[0].newText).toBe(printDsl(parseDsl('tidy.rule', messy).file));
     expect(edits?.[0].newText).toBe('rule tidy\n  on inventory.updated\ndo\n  log "x"\nend\n');
   });
 
