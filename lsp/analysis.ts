@@ -108,15 +108,12 @@ export class Indexer {
     for (const decl of file.decls) this.decl(decl, file.file);
   }
 
-  connector(decl: ConnectorDecl): void {
+  /** A connector's actions, each at its key in the file (`content`) when it can be found. */
+  connector(decl: ConnectorDecl, content = ''): void {
+    const lines = content.split('\n');
     for (const action of decl.actions) {
-      this.add({
-        kind: 'action',
-        key: actionKey(action.name),
-        name: action.name,
-        span: action.span,
-        decl: true,
-      });
+      const span = keySpan(lines, action.name.slice(action.name.lastIndexOf('.') + 1), action.span);
+      this.add({ kind: 'action', key: actionKey(action.name), name: action.name, span, decl: true });
     }
   }
 
@@ -156,15 +153,24 @@ export class Indexer {
     this.rule = info;
     const scope = new Names();
     const ruleId = `${file}:${decl.nameSpan.line}:${decl.nameSpan.column}`;
+    let collects = false;
     for (const clause of decl.clauses) {
       if (clause.kind === 'on') {
         (info as { trigger?: string }).trigger = clause.event.name;
         const schema = this.decls.events.get(clause.event.name);
         const type: TypeIR = schema ? { kind: 'object', fields: schema.fields } : ANY;
         this.bind('event', { type, event: clause.event.name, key: `implicit:${ruleId}:event` }, scope);
+      } else if (clause.kind === 'debounce' || clause.kind === 'batch') {
+        // `events`: every trigger of the burst or batch (LANGUAGE.md §9), bound once `on` is known.
+        collects = true;
       } else if (clause.kind === 'manual') {
         this.bind('input', { type: objectType(clause.params), key: `implicit:${ruleId}:input` }, scope);
       }
+    }
+    const trigger = scope.get('event');
+    if (collects && trigger) {
+      const type: TypeIR = { kind: 'list', element: trigger.type };
+      this.bind('events', { type, key: `implicit:${ruleId}:events` }, scope);
     }
     for (const clause of decl.clauses) this.any(clause, scope);
     const body = scope.child();
@@ -319,6 +325,11 @@ export class Indexer {
       if (isQualified(node.as)) {
         inner = scope.child();
         this.declare(node.as, this.eventInfo(node.event.name), 'as', inner);
+      } else if (node.kind === 'cancel_on') {
+        // `cancel on X where ...` names the cancelling event `cancel` (LANGUAGE.md §9).
+        inner = scope.child();
+        const ruleId = `${node.event.span.file}:${node.event.span.line}:${node.event.span.column}`;
+        this.bind('cancel', { ...this.eventInfo(node.event.name), key: `implicit:${ruleId}:cancel` }, inner);
       }
     }
     if (isQualified(node.action)) {
@@ -331,7 +342,10 @@ export class Indexer {
         else if (isStmtNode(v)) this.stmt(v as unknown as Stmt, inner);
         else this.any(v, inner, depth + 1);
       } else if (Array.isArray(v)) {
-        if (v.every((x) => isNode(x) && isStmtNode(x))) this.block(v as Stmt[], inner.child());
+        // A list of nodes that are not expressions is a block of statements (kinds added later too).
+        const block =
+          v.length > 0 && v.every((x) => isNode(x) && typeof x.kind === 'string' && !isExprNode(x));
+        if (block) this.block(v as Stmt[], inner.child());
         else this.any(v, inner, depth + 1);
       }
     }
@@ -339,7 +353,7 @@ export class Indexer {
 }
 
 const EXPR_KINDS = new Set(['number', 'string', 'bool', 'null', 'duration', 'list', 'object', 'name', 'member', 'index', 'unary', 'binary', 'paren']); // prettier-ignore
-const STMT_KINDS = new Set(['let', 'set', 'if', 'sleep', 'sleep_until', 'wait', 'approve', 'parallel', 'for_each', 'emit', 'log', 'stop', 'fail']); // prettier-ignore
+const STMT_KINDS = new Set(['let', 'set', 'if', 'sleep', 'sleep_until', 'wait', 'wait_first', 'approve', 'parallel', 'for_each', 'emit', 'log', 'stop', 'fail']); // prettier-ignore
 
 function isExprNode(v: Node): boolean {
   const kind = String(v.kind);
@@ -353,4 +367,17 @@ function isStmtNode(v: Node): boolean {
   const kind = String(v.kind);
   if (kind === 'call') return isQualified(v.action);
   return STMT_KINDS.has(kind);
+}
+
+/** The span of `key:` at or above the span's first line (the YAML key of a mapping value). */
+function keySpan(lines: readonly string[], key: string, span: Span): Span {
+  const pattern = new RegExp(`^(\\s*)(${key.replace(/[^A-Za-z0-9_]/g, '')})\\s*:`);
+  for (let line = span.line; line >= Math.max(1, span.line - 3); line--) {
+    const m = pattern.exec(lines[line - 1] ?? '');
+    if (m) {
+      const column = m[1].length + 1;
+      return { file: span.file, line, column, endLine: line, endColumn: column + key.length };
+    }
+  }
+  return span;
 }

@@ -114,3 +114,39 @@ describe('the rule-set folder of a file', () => {
     expect(ruleSetRoot(file, [dir], [join(dir, 'rules', 'inventory')])).toBe(join(dir, 'rules', 'inventory'));
   });
 });
+
+describe('v2 constructs flow through the index', () => {
+  it('types window, cancel, events and wait-for-first names, and completes their fields', () => {
+    const rule = `rule v2
+  on order.placed
+  key event.order_id
+  debounce 30s
+  cancel on order.placed where cancel.total > 0
+  when count(order.placed as p within 10m where p.customer.vip) >= 3
+do
+  log "\${len(events)}"
+  wait for first
+    case order.placed as again where again.total > 1
+      log again.order_id
+  end
+end
+`;
+    const m = model({ 'v.rule': rule });
+    const a = m.analyze();
+    expect([...(a.diagnostics.get('v.rule') ?? [])].filter((d) => d.severity === 'error')).toEqual([]);
+    const text = (line: number, character: number): string => {
+      const h = hover(a, 'v.rule', { line, character });
+      return h && typeof h.contents === 'object' && 'value' in h.contents ? h.contents.value : '';
+    };
+    expect(text(4, 32)).toContain('cancel: order.placed');
+    expect(text(5, 48)).toContain('p: order.placed');
+    expect(text(5, 50)).toContain('order.placed.customer: { email: string, vip: bool }');
+    expect(text(7, 13)).toContain('events: list<{ order_id: string');
+    expect(text(10, 11)).toContain('again: order.placed');
+    const typing = rule.replace('      log again.order_id', '      log again.');
+    const lines = typing.split('\n');
+    expect(
+      complete(m, 'v.rule', typing, { line: 10, character: lines[10].length }).map((c) => c.label),
+    ).toEqual(['order_id', 'total', 'customer']);
+  });
+});

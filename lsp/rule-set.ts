@@ -110,7 +110,7 @@ export class RuleSetModel {
     const checked = checkProgram(sources, { actions });
     const indexer = new Indexer(checked.program);
     for (const s of sources) indexer.source(s);
-    for (const c of connectors) indexer.connector(c);
+    for (const c of connectors) indexer.connector(c, this.files.get(c.span.file));
     const ruleNames = new Set(indexer.rules.map((r) => r.decl.name));
     const testDiagnostics: Diagnostic[] = [];
     for (const list of tests.values()) {

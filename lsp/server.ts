@@ -4,6 +4,7 @@
  * can crash the server. Diagnostics are checked for the whole rule set, debounced after changes,
  * and published for every file of the set.
  */
+import { resolve } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import {
   CodeActionKind,
@@ -122,7 +123,7 @@ class Server {
           const given = typeof init.rulesPath === 'string' ? [init.rulesPath] : Array.isArray(init.rulesPath) ? init.rulesPath : []; // prettier-ignore
           const configured = given
             .filter((p): p is string => typeof p === 'string')
-            .map((p) => (p.startsWith('/') ? p : `${folders[0] ?? process.cwd()}/${p}`).replace(/\/+$/, ''));
+            .map((p) => resolve(folders[0] ?? process.cwd(), p));
           this.workspace = new Workspace(folders, configured);
           this.watch = params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
           return {

@@ -3,7 +3,15 @@
  * overlaid by the open documents. A file's rule set is found from its path (see `ruleSetRoot`).
  */
 import { join } from 'node:path';
-import { isRuleSetFile, readRuleSetFolder, readText, relativeName, ruleSetRoot, uriToPath } from './paths';
+import {
+  isRuleSetFile,
+  pathToUri,
+  readRuleSetFolder,
+  readText,
+  relativeName,
+  ruleSetRoot,
+  uriToPath,
+} from './paths';
 import { RuleSetModel } from './rule-set';
 
 export interface Located {
@@ -48,7 +56,7 @@ export class Workspace {
 
   uriOf(model: RuleSetModel, file: string): string {
     const path = join(model.root, file);
-    return this.uris.get(path) ?? new URL(`file://${path.split('\\').join('/')}`).href;
+    return this.uris.get(path) ?? pathToUri(path);
   }
 
   /** An open document's text; the model changes at once, the check runs later (debounced). */
