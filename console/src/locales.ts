@@ -8,6 +8,9 @@ export const en = {
     signOut: 'Sign out',
     language: 'Language',
     signedInAs: 'Signed in as {{name}} ({{role}})',
+    nothing: 'Nothing to show',
+    nothingHint:
+      'A key with the role {{role}} may not read any page of the console (an ingest key only posts events).',
   },
   nav: {
     label: 'Main',
@@ -102,6 +105,14 @@ export const en = {
     until: 'Started before',
     event: 'Event',
   },
+  bulk: {
+    title: 'Rerun the runs of this filter',
+    hint: 'Each matching run not rerun or retried before is rerun once, oldest first, at a bounded rate.',
+    count: 'Count matching runs',
+    matching: '{{count}} runs match.',
+    start: 'Rerun {{count}} runs',
+    progress: '{{done}} of {{total}} rerun, {{failed}} failed',
+  },
   run: {
     title: 'Run {{id}}',
     status: 'Status',
@@ -140,6 +151,7 @@ export const en = {
     by: 'decided by group {{group}}',
     until: 'until {{time}}',
     eventWait: 'event {{type}} where {{field}} = {{value}}',
+    triggerKinds: { event: 'event', manual: 'manual', schedule: 'schedule' },
   },
   events: {
     title: 'Events',
@@ -241,6 +253,8 @@ export const zhCN: typeof en = {
     signOut: '退出登录',
     language: '语言',
     signedInAs: '已登录：{{name}}（{{role}}）',
+    nothing: '没有可显示的内容',
+    nothingHint: '角色为 {{role}} 的密钥无权查看控制台的任何页面（ingest 密钥只能提交事件）。',
   },
   nav: {
     label: '主导航',
@@ -335,6 +349,14 @@ export const zhCN: typeof en = {
     until: '开始于之前',
     event: '事件',
   },
+  bulk: {
+    title: '批量重新运行符合筛选条件的运行',
+    hint: '每个符合条件且之前未重新运行或重试过的运行，按时间从早到晚各重新运行一次，速率受限。',
+    count: '统计符合条件的运行',
+    matching: '共有 {{count}} 个运行符合条件。',
+    start: '重新运行 {{count}} 个运行',
+    progress: '已重新运行 {{done}} / {{total}}，失败 {{failed}}',
+  },
   run: {
     title: '运行 {{id}}',
     status: '状态',
@@ -373,6 +395,7 @@ export const zhCN: typeof en = {
     by: '由 {{group}} 组决定',
     until: '直到 {{time}}',
     eventWait: '事件 {{type}}，条件 {{field}} = {{value}}',
+    triggerKinds: { event: '事件', manual: '手动', schedule: '定时' },
   },
   events: {
     title: '事件',

@@ -168,6 +168,14 @@ async function scenario(browser: Browser, server: OpsflowServer, warehouse: Ware
     await shot(page, 'run-retried');
   });
 
+  await step('a bulk rerun of the failed runs counts none left: the one failed run was retried', async () => {
+    await page.goto(`${baseUrl}/console/runs?rule=ship_order&status=failed`);
+    await page.getByRole('heading', { level: 1, name: 'Runs' }).waitFor();
+    await page.getByText('Rerun the runs of this filter').click();
+    await page.getByRole('button', { name: 'Count matching runs' }).click();
+    await page.getByText('0 runs match.').waitFor();
+  });
+
   await step('approve a held order from the inbox, with a comment', async () => {
     await server.api('POST', '/v1/events', [
       { id: 'evt-big', type: 'order.placed', data: { order_id: 'O-200', total: 250 } },
@@ -270,6 +278,15 @@ async function scenario(browser: Browser, server: OpsflowServer, warehouse: Ware
       assert.equal(await viewer.getByRole('button', { name }).count(), 0, `a viewer is offered ${name}`);
     }
     await viewer.close();
+    // An ingest key may only post events: no page, and no link to one.
+    const ingest = await server.api<{ token: string }>('POST', '/v1/keys', { name: 'shop', role: 'ingest' });
+    const shop = await browser.newPage({ locale: 'en-US' });
+    await shop.goto(`${baseUrl}/console`);
+    await shop.getByLabel('Token').fill(ingest.token);
+    await shop.getByRole('button', { name: 'Sign in' }).click();
+    await shop.getByRole('heading', { level: 1, name: 'Nothing to show' }).waitFor();
+    assert.equal(await shop.getByRole('navigation', { name: 'Main' }).getByRole('link').count(), 0);
+    await shop.close();
   });
 
   await step('the console in Simplified Chinese (browser language), and switching back', async () => {
@@ -282,6 +299,10 @@ async function scenario(browser: Browser, server: OpsflowServer, warehouse: Ware
     await zh.getByRole('link', { name: '运行', exact: true }).click();
     await zh.getByRole('cell', { name: '已完成' }).first().waitFor();
     await shot(zh, 'runs-zh-CN');
+    await zh.getByRole('row').filter({ hasText: '失败' }).getByRole('link').first().click();
+    await hasText(runStatus(zh), '失败');
+    await shot(zh, 'run-zh-CN');
+    await zh.getByRole('link', { name: '运行', exact: true }).click();
     await zh.getByLabel('语言').selectOption('en');
     await zh.getByRole('heading', { level: 1, name: 'Runs' }).waitFor();
     await zh.close();

@@ -130,7 +130,20 @@ export type Expr =
       readonly span: Span;
     }
   /** `( expr )`: kept so that printing reproduces the user's parentheses. */
-  | { readonly kind: 'paren'; readonly expr: Expr; readonly span: Span };
+  | { readonly kind: 'paren'; readonly expr: Expr; readonly span: Span }
+  /**
+   * v2: `TYPE as NAME within DURATION [where EXPR]`, the stored events of a type in a time window.
+   * The grammar accepts it only as the first argument of a call; the checker accepts it only as
+   * the first argument of an aggregate (`count`, `sum`, ...).
+   */
+  | {
+      readonly kind: 'window';
+      readonly event: QualifiedName;
+      readonly as: Binding;
+      readonly within: DurationLit;
+      readonly where?: Expr;
+      readonly span: Span;
+    };
 
 export interface ObjectField {
   readonly name: string;
@@ -253,11 +266,30 @@ export type Stmt = (
       readonly fields: readonly NamedArg[];
       readonly span: Span;
     }
+  | ({
+      /** v2: `wait for first case ... [within D ...] end`; `onTimeout` is what follows `within`. */
+      readonly kind: 'wait_first';
+      readonly cases: readonly WaitCase[];
+      readonly within?: DurationLit;
+      readonly onTimeout?: readonly Stmt[];
+      /** Comment lines before `within`. */
+      readonly onTimeoutComments?: readonly string[];
+      readonly span: Span;
+    } & EndCommented)
   | { readonly kind: 'log'; readonly message: Expr; readonly span: Span }
   | { readonly kind: 'stop'; readonly message?: Expr; readonly span: Span }
   | { readonly kind: 'fail'; readonly message: Expr; readonly span: Span }
 ) &
   Commented;
+
+/** v2: one `case EVENT [as NAME] [where EXPR]` of a `wait for first`, and its statements. */
+export interface WaitCase extends Commented {
+  readonly event: QualifiedName;
+  readonly as?: Binding;
+  readonly where?: Expr;
+  readonly body: readonly Stmt[];
+  readonly span: Span;
+}
 
 /** One `if` or `else if` of an `if` statement. */
 export interface IfBranch extends Commented {
@@ -289,6 +321,34 @@ export type Clause = (
   | { readonly kind: 'concurrency'; readonly mode: ConcurrencyMode; readonly span: Span }
   | { readonly kind: 'timeout'; readonly duration: DurationLit; readonly span: Span }
   | { readonly kind: 'disabled'; readonly span: Span }
+  // v2 flow control (LANGUAGE.md §9)
+  | {
+      readonly kind: 'debounce';
+      readonly quiet: DurationLit;
+      readonly max?: DurationLit;
+      readonly span: Span;
+    }
+  | {
+      readonly kind: 'batch';
+      readonly size: number;
+      readonly sizeSpan: Span;
+      readonly within?: DurationLit;
+      readonly span: Span;
+    }
+  | {
+      readonly kind: 'throttle' | 'limit';
+      readonly runs: number;
+      readonly runsSpan: Span;
+      readonly per: DurationLit;
+      readonly span: Span;
+    }
+  | {
+      readonly kind: 'cancel_on';
+      readonly event: QualifiedName;
+      readonly as?: Binding;
+      readonly where?: Expr;
+      readonly span: Span;
+    }
 ) &
   Commented;
 

@@ -59,7 +59,13 @@ export function checkProgram(
       guarded(env, decl.nameSpan, () => rules.push({ decl, ir: checkRule(decl, env) }));
     }
   }
-  const events = new Map([...env.events].map(([name, info]) => [name, info.schema]));
+  // A built-in event type is part of the program only when one of its rules uses it.
+  const used = new Set(rules.flatMap((r) => r.ir.events.map((e) => e.name)));
+  const events = new Map(
+    [...env.events]
+      .filter(([name, info]) => !info.builtin || used.has(name))
+      .map(([name, info]) => [name, info.schema]),
+  );
   return { diagnostics: sortDiagnostics(env.diagnostics), program: { events, actions: env.actions, rules } };
 }
 

@@ -8,6 +8,7 @@ import { BUILTIN_ACTIONS } from './builtins';
 import type { Diagnostic, DiagnosticCode } from '../core/diagnostics';
 import { Codes, error, warning } from '../core/diagnostics';
 import type { ActionSignatureIR, EventSchemaIR, FieldTypeIR, TypeIR } from '../runtime/ir';
+import { RUN_FAILED_EVENT } from '../runtime/ir';
 import type { Span } from '../core/span';
 import type { Type } from './semantic-types';
 import { T, listOf, objectOf, optional, primitive, sameType } from './semantic-types';
@@ -40,6 +41,8 @@ export interface EventInfo {
   /** The object type of an event of this type (the type of `event` in a rule `on` it). */
   readonly type: Type;
   readonly span: Span;
+  /** Built into opsflow (`opsflow.run_failed`): needs no declaration, cannot be redeclared. */
+  readonly builtin?: true;
 }
 
 export class CheckEnv {
@@ -104,6 +107,14 @@ export function typeFromAst(t: TypeExpr, env: CheckEnv): Type {
   return t.optional ? optional(type) : type;
 }
 
+/** v2: the built-in event types (LANGUAGE.md §13), located at the start of no file. */
+function registerBuiltinEvents(env: CheckEnv): void {
+  const type = objectOf(RUN_FAILED_EVENT.fields);
+  env.labels.set(type, `event ${RUN_FAILED_EVENT.name}`);
+  const span: Span = { file: '<built-in>', line: 1, column: 1, endLine: 1, endColumn: 1 };
+  env.events.set(RUN_FAILED_EVENT.name, { schema: RUN_FAILED_EVENT, type, span, builtin: true });
+}
+
 function sameSignature(a: ActionSignatureIR, b: ActionSignatureIR): boolean {
   return (
     sameType(objectOf(a.params), objectOf(b.params)) &&
@@ -126,10 +137,19 @@ export function collectDeclarations(
     if (!env.actions.has(a.name)) env.actions.set(a.name, normalizeSignature(a));
   }
   const declaredAt = new Map<string, Span>();
+  registerBuiltinEvents(env);
   for (const file of files) {
     for (const decl of file.decls) {
       if (decl.kind === 'event') {
         const first = env.events.get(decl.name);
+        if (first?.builtin) {
+          env.error(
+            Codes.duplicateEvent,
+            `'${decl.name}' is a built-in event type: rules use it without declaring it`,
+            decl.nameSpan,
+          );
+          continue;
+        }
         if (first) {
           env.error(
             Codes.duplicateEvent,

@@ -16,6 +16,7 @@ import { didYouMean } from '../core/suggest';
 import type { Type } from './semantic-types';
 import { T, fieldOf, joinTypes, listOf, nonNull, objectOf, optional, typeToString } from './semantic-types';
 import { FORBIDDEN_MEMBERS } from '../runtime/value';
+import { checkAggregateCall, checkV2Name, misplacedWindow } from './window';
 
 /** Marks a binding (and the body binding a `compensate` copy stands for) as read. */
 function markUsed(b: BindingInfo): void {
@@ -29,6 +30,8 @@ function checkName(name: string, span: Span, scope: Scope, rc: RuleContext): Typ
     markUsed(binding);
     return { type: binding.type, ir: { kind: 'name', name, span } };
   }
+  const v2 = checkV2Name(name, span, rc);
+  if (v2) return v2;
   if (name === 'event' && rc.trigger !== 'on') {
     rc.env.error(
       Codes.eventWithoutOn,
@@ -123,6 +126,8 @@ function checkIndex(e: Extract<Expr, { kind: 'index' }>, scope: Scope, rc: RuleC
 }
 
 function checkCall(e: Extract<Expr, { kind: 'call' }>, scope: Scope, rc: RuleContext): Typed {
+  const aggregate = checkAggregateCall(e, scope, rc, checkNode);
+  if (aggregate) return aggregate;
   const args = e.args.map((a) => checkNode(a, scope, rc));
   const fn = BUILTIN_FUNCTIONS.get(e.fn);
   if (!fn) {
@@ -276,6 +281,8 @@ function checkNode(e: Expr, scope: Scope, rc: RuleContext): Typed {
       return checkBinary(e, checkNode(e.left, scope, rc), checkNode(e.right, scope, rc), rc);
     case 'paren':
       return checkNode(e.expr, scope, rc);
+    case 'window':
+      return misplacedWindow(e, rc);
     default:
       return broken((e as { span: Span }).span);
   }

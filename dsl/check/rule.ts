@@ -12,7 +12,8 @@ import { fieldsFromAst, where } from './env';
 import { RuleContext, Scope } from './scope';
 import { Codes } from '../core/diagnostics';
 import type { ExprIR, RuleIR, TriggerIR } from '../runtime/ir';
-import { IR_VERSION } from '../runtime/ir';
+import { IR_VERSION, IR_VERSION_V2 } from '../runtime/ir';
+import { checkCancelOn, checkFlow, clauseWord, isV2Clause } from './flow';
 import { didYouMean } from '../core/suggest';
 import { T, nonNull, objectOf, optional, typeToString } from './semantic-types';
 
@@ -125,7 +126,7 @@ export function checkRule(decl: RuleDecl, env: CheckEnv): Omit<RuleIR, 'hash'> {
     if (first)
       env.error(
         Codes.duplicateClause,
-        `'${clause.kind}' is already given at ${where(first.span)}`,
+        `'${clauseWord(clause.kind)}' is already given at ${where(first.span)}`,
         clause.span,
       );
     else seen.set(clause.kind, clause);
@@ -140,11 +141,24 @@ export function checkRule(decl: RuleDecl, env: CheckEnv): Omit<RuleIR, 'hash'> {
   const rc = new RuleContext(env, triggerKind);
   const root = new Scope();
   const triggerIr = checkTrigger(trigger, decl, env, rc, root);
+  rc.eventType = triggerIr.kind === 'event' ? env.events.get(triggerIr.event)?.type : undefined;
+  if (triggerKind === 'every' || triggerKind === 'manual') {
+    for (const c of decl.clauses.filter(isV2Clause)) {
+      env.error(
+        Codes.flowControlNeedsEvent,
+        `'${clauseWord(c.kind)}' acts on the triggers of a key, so it needs a rule triggered by 'on EVENT_TYPE'`,
+        c.span,
+      );
+    }
+  }
+  const flow = checkFlow(seen, rc);
 
   const clause = <K extends Clause['kind']>(kind: K): Extract<Clause, { kind: K }> | undefined =>
     seen.get(kind) as Extract<Clause, { kind: K }> | undefined;
   const when = clause('when');
-  const guard = when ? checkCondition(when.expr, "'when'", root, rc) : null;
+  rc.place = 'when';
+  const guard = when ? rc.allowingWindows(true, () => checkCondition(when.expr, "'when'", root, rc)) : null;
+  rc.place = 'key';
   const keyClause = clause('key');
   let key: ExprIR | null = null;
   if (keyClause) {
@@ -159,6 +173,9 @@ export function checkRule(decl: RuleDecl, env: CheckEnv): Omit<RuleIR, 'hash'> {
     }
     key = typed.ir;
   }
+  const cancelClause = clause('cancel_on');
+  const cancelOn = cancelClause ? checkCancelOn(cancelClause, root.lookup('event'), rc) : undefined;
+  rc.place = 'do';
   const timeout = clause('timeout');
   const timeoutMs = timeout ? positiveMs(timeout.duration, 'the rule timeout', rc) : null;
 
@@ -177,8 +194,9 @@ export function checkRule(decl: RuleDecl, env: CheckEnv): Omit<RuleIR, 'hash'> {
   }
   const byName = (a: { name: string }, b: { name: string }): number =>
     a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
+  const v2 = rc.v2 || flow !== undefined || cancelOn !== undefined;
   return {
-    irVersion: IR_VERSION,
+    irVersion: v2 ? IR_VERSION_V2 : IR_VERSION,
     name: decl.name,
     description: decl.description ?? null,
     span: decl.nameSpan,
@@ -193,5 +211,9 @@ export function checkRule(decl: RuleDecl, env: CheckEnv): Omit<RuleIR, 'hash'> {
     events: [...rc.events].flatMap((n) => env.events.get(n)?.schema ?? []).sort(byName),
     actions: [...rc.actions].flatMap((n) => env.actions.get(n) ?? []).sort(byName),
     secrets: [...rc.secrets].sort(),
+    ...(flow && { flow }),
+    ...(cancelOn && { cancelOn }),
+    ...(rc.usesPrevious && { usesPrevious: true as const }),
+    ...(rc.usesEvents && { usesEvents: true as const }),
   };
 }

@@ -12,7 +12,7 @@ import type { Span } from '../core/span';
 import type { Type } from './semantic-types';
 
 /** How a name got bound; only `let` bindings (including `let x = call ...`) may be `set`. */
-export type BindingKind = 'event' | 'input' | 'let' | 'loop' | 'wait' | 'approve';
+export type BindingKind = 'event' | 'input' | 'let' | 'loop' | 'wait' | 'approve' | 'window' | 'cancel';
 
 export interface BindingInfo {
   readonly name: string;
@@ -62,6 +62,23 @@ export class RuleContext {
   /** Every `let` binding, for the unused-binding warning. */
   readonly lets: BindingInfo[] = [];
 
+  // v2 bookkeeping (LANGUAGE.md §9–12)
+  private nextWindowId = 1;
+  /** Whether a window may appear in the expression being checked (see `allowingWindows`). */
+  windowsAllowed = false;
+  /** Checking a window's `where` or an aggregate's value (windows do not nest). */
+  inWindow = false;
+  /** The part of the rule being checked: decides whether `previous` and `events` are names there. */
+  place: RulePlace = 'do';
+  /** The type of the trigger event (`previous` is it, optional; `events` a list of it). */
+  eventType: Type | undefined;
+  /** The rule has `debounce` or `batch`, so `events` is a name in `do`. */
+  collects = false;
+  usesPrevious = false;
+  usesEvents = false;
+  /** A v2 construct was used: the rule's IR is `irVersion: 2`. */
+  v2 = false;
+
   constructor(
     readonly env: CheckEnv,
     /** Which trigger the rule has, to explain a stray `event` or `input`. */
@@ -72,4 +89,23 @@ export class RuleContext {
   stepId(): number {
     return this.nextId++;
   }
+
+  /** The next window id, in source order. */
+  windowId(): number {
+    return this.nextWindowId++;
+  }
+
+  /** Runs `check` with windows allowed (or not) in the expressions it checks. */
+  allowingWindows<R>(allowed: boolean, check: () => R): R {
+    const before = this.windowsAllowed;
+    this.windowsAllowed = allowed;
+    try {
+      return check();
+    } finally {
+      this.windowsAllowed = before;
+    }
+  }
 }
+
+/** Where in a rule an expression is: the guard, the key, `do`/`compensate`, a `cancel on`'s `where`. */
+export type RulePlace = 'when' | 'key' | 'do' | 'cancel';

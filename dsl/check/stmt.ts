@@ -3,7 +3,7 @@
  * `scope.ts`); `wait ... as e` and `approve ... as d` bind their name for the statements
  * after them, as optional when a `within` makes a timeout (and so a null) possible.
  */
-import type { Expr, Stmt } from '../ast/ast';
+import type { Expr, QualifiedName, Stmt } from '../ast/ast';
 import { Codes } from '../core/diagnostics';
 import { checkExpr } from './expr';
 import type { Typed } from './operators';
@@ -11,7 +11,8 @@ import { isBoolish } from './operators';
 import type { RuleContext, Scope } from './scope';
 import { bindName, positiveMs } from './bind';
 import { checkCall, checkEmit } from './actions';
-import type { CorrelationIR, ExprIR, StepIR } from '../runtime/ir';
+import { findCorrelation } from './correlate';
+import type { ExprIR, StepIR, WaitCaseIR } from '../runtime/ir';
 import { didYouMean } from '../core/suggest';
 import type { Type } from './semantic-types';
 import { T, isAssignable, nonNull, objectOf, optional, typeToString } from './semantic-types';
@@ -23,6 +24,12 @@ export const APPROVAL_TYPE: Type = objectOf([
   { name: 'comment', type: optional(T.string) },
   { name: 'at', type: T.time },
 ]);
+
+/**
+ * The name a `case` without `as` binds in the IR: nothing in the rule can read it (the checker
+ * does not put it in scope), the interpreter binds it like any other.
+ */
+export const DEFAULT_CASE_NAME = 'case';
 
 /** A condition: `bool`, `bool?` (null is false) or `any`. */
 export function checkCondition(e: Expr, what: string, scope: Scope, rc: RuleContext): ExprIR {
@@ -45,40 +52,8 @@ function checkText(e: Expr, what: string, scope: Scope, rc: RuleContext): ExprIR
   return typed.ir;
 }
 
-/**
- * `where e.field == <expr>` (either side, possibly inside `and`s) where `<expr>` does not mention
- * `e`: the engine routes events to waiting runs by this (event type, field, value) index.
- */
-function findCorrelation(e: ExprIR | undefined, as: string): CorrelationIR | undefined {
-  if (!e) return undefined;
-  if (e.kind === 'and') return findCorrelation(e.left, as) ?? findCorrelation(e.right, as);
-  if (e.kind !== 'compare' || e.op !== '==') return undefined;
-  for (const [field, value] of [
-    [e.left, e.right],
-    [e.right, e.left],
-  ]) {
-    if (
-      field.kind === 'member' &&
-      field.object.kind === 'name' &&
-      field.object.name === as &&
-      !mentions(value, as)
-    ) {
-      return { field: field.name, value };
-    }
-  }
-  return undefined;
-}
-
-function mentions(e: unknown, name: string): boolean {
-  if (Array.isArray(e)) return e.some((x) => mentions(x, name));
-  if (typeof e !== 'object' || e === null) return false;
-  const node = e as Record<string, unknown>;
-  if (node['kind'] === 'name' && node['name'] === name) return true;
-  return Object.keys(node).some((k) => k !== 'span' && mentions(node[k], name));
-}
-
 function checkSet(s: Extract<Stmt, { kind: 'set' }>, id: number, scope: Scope, rc: RuleContext): StepIR {
-  const value = checkExpr(s.value, scope, rc);
+  const value = rc.allowingWindows(true, () => checkExpr(s.value, scope, rc));
   const binding = scope.lookup(s.name.name);
   if (!binding) {
     rc.env.error(
@@ -128,6 +103,52 @@ function checkWait(s: Extract<Stmt, { kind: 'wait' }>, id: number, scope: Scope,
     ...(s.as && { as: s.as.name }),
     ...(whereIr && { where: whereIr }),
     ...(correlation && { correlation }),
+    ...(withinMs !== undefined && { withinMs }),
+    ...(s.onTimeout && { onTimeout: checkBlock(s.onTimeout, scope.child(), rc) }),
+    span: s.span,
+  };
+}
+
+/** The event type `name` as the type of a bound name, reporting an unknown one. */
+function awaitedType(event: QualifiedName, rc: RuleContext): Type {
+  const info = rc.env.events.get(event.name);
+  if (info) rc.events.add(event.name);
+  else {
+    const message = `unknown event type '${event.name}'${didYouMean(event.name, rc.env.events.keys())}`;
+    rc.env.error(Codes.unknownEvent, message, event.span);
+  }
+  return info?.type ?? T.any;
+}
+
+/** v2: each case binds its name in its `where` and its statements only. */
+function checkWaitFirst(
+  s: Extract<Stmt, { kind: 'wait_first' }>,
+  id: number,
+  scope: Scope,
+  rc: RuleContext,
+): StepIR {
+  rc.v2 = true;
+  const cases = s.cases.map((c): WaitCaseIR => {
+    const eventType = awaitedType(c.event, rc);
+    const inner = scope.child();
+    if (c.as) bindName(c.as, eventType, 'wait', inner, rc, false);
+    const whereIr = c.where ? checkCondition(c.where, "'where'", inner, rc) : undefined;
+    const as = c.as?.name ?? DEFAULT_CASE_NAME;
+    const correlation = c.as ? findCorrelation(whereIr, as) : undefined;
+    return {
+      event: c.event.name,
+      as,
+      ...(whereIr && { where: whereIr }),
+      ...(correlation && { correlation }),
+      body: checkBlock(c.body, inner, rc),
+      span: c.span,
+    };
+  });
+  const withinMs = s.within ? positiveMs(s.within, "'within'", rc) : undefined;
+  return {
+    kind: 'wait_first',
+    id,
+    cases,
     ...(withinMs !== undefined && { withinMs }),
     ...(s.onTimeout && { onTimeout: checkBlock(s.onTimeout, scope.child(), rc) }),
     span: s.span,
@@ -185,7 +206,7 @@ function checkStmt(s: Stmt, scope: Scope, rc: RuleContext): StepIR {
   const id = rc.stepId();
   switch (s.kind) {
     case 'let': {
-      const value = checkExpr(s.value, scope, rc);
+      const value = rc.allowingWindows(true, () => checkExpr(s.value, scope, rc));
       bindName(s.name, value.type, 'let', scope, rc);
       return { kind: 'let', id, name: s.name.name, value: value.ir, span: s.span };
     }
@@ -198,7 +219,7 @@ function checkStmt(s: Stmt, scope: Scope, rc: RuleContext): StepIR {
         kind: 'if',
         id,
         branches: s.branches.map((b) => ({
-          cond: checkCondition(b.cond, "an 'if' condition", scope, rc),
+          cond: rc.allowingWindows(true, () => checkCondition(b.cond, "an 'if' condition", scope, rc)),
           body: checkBlock(b.body, scope.child(), rc),
           span: b.span,
         })),
@@ -240,8 +261,12 @@ function checkStmt(s: Stmt, scope: Scope, rc: RuleContext): StepIR {
       return checkForEach(s, id, scope, rc);
     case 'emit':
       return checkEmit(s, id, scope, rc);
-    case 'log':
-      return { kind: 'log', id, message: checkExpr(s.message, scope, rc).ir, span: s.span };
+    case 'log': {
+      const message = rc.allowingWindows(true, () => checkExpr(s.message, scope, rc));
+      return { kind: 'log', id, message: message.ir, span: s.span };
+    }
+    case 'wait_first':
+      return checkWaitFirst(s, id, scope, rc);
     case 'stop':
       return {
         kind: 'stop',

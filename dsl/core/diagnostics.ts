@@ -72,6 +72,21 @@ export const Codes = {
   expressionTooDeep: 'expression-too-deep',
   expressionTooLarge: 'expression-too-large',
   ruleTooLarge: 'rule-too-large',
+  // v2 (LANGUAGE.md §9–13)
+  /** `debounce`, `batch`, `throttle`, `limit` or `cancel on` in a rule without an `on` trigger. */
+  flowControlNeedsEvent: 'flow-control-needs-event',
+  /** `debounce` with `batch`, or `throttle` with `limit`. */
+  conflictingClauses: 'conflicting-clauses',
+  /** A bad count or duration in a flow-control clause (`batch 0`, `debounce 1m max 30s`). */
+  invalidFlowControl: 'invalid-flow-control',
+  /** A window outside `when` and the `let`/`set`/`if`/`log` expressions of `do`. */
+  windowNotAllowed: 'window-not-allowed',
+  /** A window longer than 31 days. */
+  windowTooLong: 'window-too-long',
+  /** An aggregate (`count`, `sum`, ...) whose first argument is not a window. */
+  notAWindow: 'not-a-window',
+  /** `previous` in a rule without an `on` trigger. */
+  previousWithoutOn: 'previous-without-on',
   // warnings
   unreachable: 'unreachable',
   unusedBinding: 'unused-binding',

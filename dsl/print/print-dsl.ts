@@ -144,6 +144,17 @@ function printClause(c: Clause): string {
       return `timeout ${c.duration.text}`;
     case 'disabled':
       return 'disabled';
+    case 'debounce':
+      return `debounce ${c.quiet.text}${c.max ? ` max ${c.max.text}` : ''}`;
+    case 'batch':
+      return `batch ${c.size}${within(c.within)}`;
+    case 'throttle':
+    case 'limit':
+      return `${c.kind} ${c.runs} per ${c.per.text}`;
+    case 'cancel_on': {
+      const as = c.as ? ` as ${c.as.name}` : '';
+      return `cancel on ${c.event.name}${as}${c.where ? ` where ${printExpr(c.where)}` : ''}`;
+    }
   }
 }
 
@@ -250,6 +261,24 @@ function printStmt(s: Stmt, level: number, lines: string[]): void {
       head(`emit ${s.event.name} ${fields ? `{ ${fields} }` : '{}'}`);
       return;
     }
+    case 'wait_first':
+      head('wait for first');
+      for (const c of s.cases) {
+        const as = c.as ? ` as ${c.as.name}` : '';
+        const where = c.where ? ` where ${printExpr(c.where)}` : '';
+        lines.push(...commentLines(c.comments, inner));
+        lines.push(trailed(`${inner}case ${c.event.name}${as}${where}`, c.trailingComment));
+        printBlock(c.body, level + 2, lines);
+      }
+      if (s.within) {
+        lines.push(...commentLines(s.onTimeoutComments, pad), `${pad}within ${s.within.text}`);
+        printBlock(s.onTimeout ?? [], level + 1, lines);
+      }
+      lines.push(
+        ...commentLines(closingComments(!!s.within, s.onTimeoutComments, s.endComments), inner),
+        `${pad}end`,
+      );
+      return;
     case 'log':
       head(`log ${printExpr(s.message)}`);
       return;

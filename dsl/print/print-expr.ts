@@ -132,6 +132,10 @@ export function printExpr(e: Expr): string {
     }
     case 'paren':
       return `(${printExpr(e.expr)})`;
+    case 'window': {
+      const where = e.where ? ` where ${printExpr(e.where)}` : '';
+      return `${e.event.name} as ${e.as.name} within ${e.within.text}${where}`;
+    }
   }
 }
 

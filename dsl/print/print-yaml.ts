@@ -136,6 +136,49 @@ function clauseEntries(clause: Clause): Entries {
       return [['timeout', stringScalar(clause.duration.text)]];
     case 'disabled':
       return [['disabled', rawScalar('true')]];
+    case 'debounce': {
+      const quiet = stringScalar(clause.quiet.text);
+      if (!clause.max) return [['debounce', quiet]];
+      return [
+        [
+          'debounce',
+          map([
+            ['quiet', quiet],
+            ['max', stringScalar(clause.max.text)],
+          ]),
+        ],
+      ];
+    }
+    case 'batch': {
+      const size = rawScalar(String(clause.size));
+      if (!clause.within) return [['batch', size]];
+      return [
+        [
+          'batch',
+          map([
+            ['size', size],
+            ['within', stringScalar(clause.within.text)],
+          ]),
+        ],
+      ];
+    }
+    case 'throttle':
+    case 'limit':
+      return [
+        [
+          clause.kind,
+          map([
+            ['runs', rawScalar(String(clause.runs))],
+            ['per', stringScalar(clause.per.text)],
+          ]),
+        ],
+      ];
+    case 'cancel_on': {
+      const entries: Entries = [['event', stringScalar(clause.event.name)]];
+      optional(entries, 'as', clause.as && stringScalar(clause.as.name));
+      optional(entries, 'where', clause.where && exprNode(clause.where));
+      return [['cancel_on', map(entries)]];
+    }
   }
 }
 
@@ -286,6 +329,27 @@ function stepNode(stmt: Stmt): YNode {
       const entries: Entries = [['emit', stringScalar(stmt.event.name)]];
       if (stmt.fields.length > 0)
         entries.push(['with', map(stmt.fields.map((f) => [f.name, templateNode(f.value)] as const))]);
+      return map(entries);
+    }
+    case 'wait_first': {
+      const cases = stmt.cases.map((c) => {
+        const entries: Entries = [['event', stringScalar(c.event.name)]];
+        optional(entries, 'as', c.as && stringScalar(c.as.name));
+        optional(entries, 'where', c.where && exprNode(c.where));
+        entries.push(['do', stepsNode(c.body)]);
+        return withNotes(map(entries), { before: c.comments, trailing: c.trailingComment });
+      });
+      const end = closingComments(!!stmt.within, stmt.onTimeoutComments, stmt.endComments);
+      const entries: Entries = [
+        ['wait_first', stmt.within ? seq(cases) : withNotes(seq(cases), { after: end })],
+      ];
+      if (stmt.within) {
+        entries.push([
+          'within',
+          withNotes(stringScalar(stmt.within.text), { before: stmt.onTimeoutComments }),
+        ]);
+        entries.push(['on_timeout', withNotes(stepsNode(stmt.onTimeout ?? []), { after: stmt.endComments })]);
+      }
       return map(entries);
     }
     case 'log':

@@ -6,6 +6,8 @@ import { schemaErrors } from '../testing/yaml-schema';
 import { printYaml } from '../print/print-yaml';
 import { ACTION_KEYS, EVENT_KEYS, parseYaml, RULE_KEYS } from '../yaml/parse-yaml';
 import { STEP_KEYS } from '../yaml/steps';
+import { parseDsl } from '../text/parse-dsl';
+import { V2_EXAMPLES } from '../testing/v2-fixtures';
 
 /** Every `*.rule.yaml` / `*.rule.yml` below `dir`, recursively; none when it does not exist. */
 function ruleFiles(dir: string): string[] {
@@ -83,5 +85,57 @@ describe('rule.schema.json', () => {
     };
     visit(schema, '#');
     expect(missing).toEqual([]);
+  });
+});
+
+describe('rule.schema.json, v2 keys', () => {
+  it.each([
+    ['debounce and throttle', 'rule: r\non: e\ndebounce: 30s\nthrottle: { runs: 10, per: 1m }\ndo: []\n'],
+    [
+      'a long debounce, a batch and a limit',
+      'rule: r\non: e\ndebounce: { quiet: 30s, max: 5m }\nlimit: { runs: 1, per: 1d }\ndo: []\n',
+    ],
+    [
+      'batches',
+      'rule: r\non: e\nbatch: 50\ndo: []\n---\nrule: s\non: e\nbatch: { size: 50, within: 10m }\ndo: []\n',
+    ],
+    [
+      'cancel_on',
+      'rule: r\non: e\ncancel_on: { event: o.p, as: o, where: "o.a == event.a" }\ndo: []\n---\nrule: s\non: e\ncancel_on: o.p\ndo: []\n',
+    ],
+    [
+      'wait_first',
+      'rule: r\non: e\ndo:\n  - wait_first:\n      - { event: a.b, as: p, where: "p.x == 1", do: [stop] }\n      - event: c.d\n    within: 1h\n    on_timeout:\n      - log: none\n',
+    ],
+    ['a window in an expression', 'rule: r\non: e\nwhen: count(e as x within 10m) >= 3\ndo: []\n'],
+  ])('accepts %s', (_what, source) => {
+    expect(schemaErrors(source)).toEqual([]);
+  });
+
+  it.each([
+    ['flow control without on', 'rule: r\nevery: 1h\ndebounce: 30s\ndo: []\n'],
+    ['debounce with batch', 'rule: r\non: e\ndebounce: 30s\nbatch: 5\ndo: []\n'],
+    [
+      'throttle with limit',
+      'rule: r\non: e\nthrottle: { runs: 1, per: 1m }\nlimit: { runs: 1, per: 1m }\ndo: []\n',
+    ],
+    ['a zero batch', 'rule: r\non: e\nbatch: 0\ndo: []\n'],
+    ['a throttle without per', 'rule: r\non: e\nthrottle: { runs: 10 }\ndo: []\n'],
+    ['an unknown debounce key', 'rule: r\non: e\ndebounce: { quiet: 1m, mux: 2m }\ndo: []\n'],
+    ['a zero quiet time', 'rule: r\non: e\ndebounce: 0s\ndo: []\n'],
+    ['a cancel_on without event', 'rule: r\non: e\ncancel_on: { as: o }\ndo: []\n'],
+    ['an empty wait_first', 'rule: r\non: e\ndo:\n  - wait_first: []\n'],
+    [
+      'on_timeout without within',
+      'rule: r\non: e\ndo:\n  - wait_first: [{ event: a.b }]\n    on_timeout: []\n',
+    ],
+    ['an unknown case key', 'rule: r\non: e\ndo:\n  - wait_first: [{ event: a.b, dp: [] }]\n'],
+  ])('rejects %s', (_what, source) => {
+    expect(schemaErrors(source).length).toBeGreaterThan(0);
+  });
+
+  it('accepts the printed YAML of every v2 example', () => {
+    const dsl = parseDsl('v2.rule', V2_EXAMPLES);
+    expect(schemaErrors(printYaml(dsl.file))).toEqual([]);
   });
 });

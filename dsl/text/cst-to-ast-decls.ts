@@ -18,7 +18,18 @@ import type {
   TypeExpr,
 } from '../ast/ast';
 import type { ConvertContext } from './cst-access';
-import { durationLit, node, nodes, nodeSpan, onlyChild, qualified, tok, tokenSpan } from './cst-access';
+import {
+  binding,
+  durationLit,
+  node,
+  nodes,
+  nodeSpan,
+  numberValue,
+  onlyChild,
+  qualified,
+  tok,
+  tokenSpan,
+} from './cst-access';
 import { plainString, toExpr } from './cst-to-ast';
 import { toBlock } from './cst-to-ast-stmts';
 import { Codes, error } from '../core/diagnostics';
@@ -143,6 +154,34 @@ function toClause(ctx: ConvertContext, n: CstNode): Clause | undefined {
   if (!span) return undefined;
   const every = node(n, 'everyClause');
   if (every) return toEvery(ctx, every, span);
+  if (tok(n, 'KwCancel')) {
+    const event = qualified(ctx, node(n, 'event'));
+    const as = binding(ctx, tok(n, 'as'));
+    const where = toExpr(ctx, node(n, 'where'));
+    if (!event || (node(n, 'where') && !where)) return undefined;
+    return { kind: 'cancel_on', event, ...(as && { as }), ...(where && { where }), span };
+  }
+  if (tok(n, 'KwDebounce')) {
+    const quiet = durationLit(ctx, tok(n, 'quiet'));
+    const max = durationLit(ctx, tok(n, 'max'));
+    return quiet && { kind: 'debounce', quiet, ...(max && { max }), span };
+  }
+  if (tok(n, 'KwBatch')) {
+    const size = tok(n, 'size');
+    const within = durationLit(ctx, tok(n, 'within'));
+    const value = numberValue(size);
+    return size && value !== undefined
+      ? { kind: 'batch', size: value, sizeSpan: tokenSpan(ctx, size), ...(within && { within }), span }
+      : undefined;
+  }
+  if (tok(n, 'KwThrottle') || tok(n, 'KwLimit')) {
+    const runs = tok(n, 'runs');
+    const value = numberValue(runs);
+    const per = durationLit(ctx, tok(n, 'per'));
+    if (!runs || value === undefined || !per) return undefined;
+    const kind = tok(n, 'KwThrottle') ? 'throttle' : 'limit';
+    return { kind, runs: value, runsSpan: tokenSpan(ctx, runs), per, span };
+  }
   if (tok(n, 'KwOn')) {
     const event = qualified(ctx, node(n, 'event'));
     return event && { kind: 'on', event, span };

@@ -3,7 +3,7 @@
  * left out; its syntax error has already been reported.
  */
 import type { CstNode, IToken } from 'chevrotain';
-import type { Binding, RetrySpec, Stmt } from '../ast/ast';
+import type { Binding, RetrySpec, Stmt, WaitCase } from '../ast/ast';
 import type { ConvertContext } from './cst-access';
 import {
   binding,
@@ -62,6 +62,8 @@ function toStmt(ctx: ConvertContext, n: CstNode | undefined): Stmt | undefined {
       return duration && { kind: 'sleep', duration, span };
     }
     case 'waitStmt': {
+      const first = node(n, 'first');
+      if (first) return toWaitFirst(ctx, first, span);
       const event = qualified(ctx, node(n, 'event'));
       if (!event) return undefined;
       const as = binding(ctx, tok(n, 'as'));
@@ -131,6 +133,23 @@ function toCall(ctx: ConvertContext, n: CstNode, bind: Binding | undefined, span
   }
   const timeout = durationLit(ctx, tok(n, 'timeout'));
   return { kind: 'call', ...(bind && { bind }), action, args, ...(retry && { retry }), ...(timeout && { timeout }), span }; // prettier-ignore
+}
+
+function toWaitFirst(ctx: ConvertContext, n: CstNode, span: Span): Stmt | undefined {
+  const cases: WaitCase[] = [];
+  for (const c of nodes(n, 'case')) {
+    const event = qualified(ctx, node(c, 'event'));
+    const caseSpan = nodeSpan(ctx, c);
+    const where = toExpr(ctx, node(c, 'where'));
+    if (!event || !caseSpan || (node(c, 'where') && !where)) return undefined;
+    const as = binding(ctx, tok(c, 'as'));
+    const body = toBlock(ctx, node(c, 'body'));
+    cases.push({ event, ...(as && { as }), ...(where && { where }), body, span: caseSpan });
+  }
+  if (cases.length === 0) return undefined;
+  const within = durationLit(ctx, tok(n, 'within'));
+  const onTimeout = within ? toBlock(ctx, node(n, 'onTimeout')) : undefined;
+  return { kind: 'wait_first', cases, ...(within && { within }), ...(onTimeout && { onTimeout }), span };
 }
 
 function timeoutBlock(ctx: ConvertContext, n: CstNode): Stmt[] | undefined {

@@ -17,7 +17,7 @@ describe('lex', () => {
       'KwLet:let',
       'Identifier:qty',
       'Assign:=',
-      'Identifier:max',
+      'KwMax:max',
       'LParen:(',
       'Identifier:a',
       'Comma:,',

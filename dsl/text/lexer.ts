@@ -107,6 +107,16 @@ export const Log = softKeyword('log');
 export const Stop = softKeyword('stop');
 export const Fail = softKeyword('fail');
 export const List = softKeyword('list');
+/** v2 words: flow control clauses, `cancel on`, `wait for first ... case`. */
+export const Debounce = softKeyword('debounce');
+export const MaxKw = softKeyword('max');
+export const Batch = softKeyword('batch');
+export const Throttle = softKeyword('throttle');
+export const Limit = softKeyword('limit');
+export const Per = softKeyword('per');
+export const Cancel = softKeyword('cancel');
+export const First = softKeyword('first');
+export const Case = softKeyword('case');
 
 /** Expression words: never plain names (but fine as member and field names). */
 export const And = hardKeyword('and');
@@ -191,7 +201,7 @@ const Comment = createToken({ name: 'Comment', pattern: /#[^\n]*/, group: 'comme
 const softKeywords = [
   Rule, Event, Action, On, Every, Timezone, Manual, When, Key, Concurrency, Timeout, Disabled, Let, SetKw, Call,
   Retry, Backoff, If, Sleep, Until, Wait, For, Each, As, Where, Within, Approve, By, Parallel, Emit, Log, Stop, Fail,
-  List,
+  List, Debounce, MaxKw, Batch, Throttle, Limit, Per, Cancel, First, Case,
 ]; // prettier-ignore
 const hardKeywords = [And, Or, Not, In, True, False, Null, Do, End, Else, Branch, Compensate];
 
@@ -245,7 +255,8 @@ export const statementStarters: readonly TokenType[] = [
  * expression: `when a ==⏎ key b` reports the missing operand instead of comparing with `key`.
  */
 export const lineStartWords: readonly TokenType[] = [
-  ...statementStarters, On, Every, Manual, When, Key, Concurrency, Timeout, Disabled,
+  ...statementStarters, On, Every, Manual, When, Key, Concurrency, Timeout, Disabled, Debounce, Batch, Throttle,
+  Limit, Cancel, Case,
 ]; // prettier-ignore
 
 // ---------------------------------------------------------------- the lexer

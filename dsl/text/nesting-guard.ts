@@ -40,6 +40,7 @@ function opener(tokens: readonly IToken[], i: number): Closer | undefined {
   if (t.tokenType === T.For) return is(tokens[i + 1], T.Each) ? 'end' : undefined;
   if (t.tokenType === T.Parallel) return is(prev, T.Concurrency) ? undefined : 'end';
   if (t.tokenType === T.On) return is(tokens[i + 1], T.Timeout) ? 'end' : undefined;
+  if (t.tokenType === T.First) return is(prev, T.For) && is(tokens[i + 1], T.Case) ? 'end' : undefined;
   return undefined;
 }
 

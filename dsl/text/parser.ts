@@ -44,6 +44,8 @@ export interface ParseContext {
   readonly endDescription: string;
   /** Start offsets of the tokens that are the first on their line. */
   readonly lineStarts: ReadonlySet<number>;
+  /** 0-based column of an offset (a `within` that closes a `wait for first` is told by it). */
+  readonly columnOf: (offset: number) => number;
 }
 
 const BLOCK_ENDS = [T.End, T.Else, T.Branch, T.Compensate];
@@ -52,6 +54,7 @@ const RULE_EXPECTATIONS: Readonly<Record<string, string>> = {
   declaration: '`rule`, `event` or `action`',
   statement: 'a statement',
   clause: 'a clause',
+  waitCase: '`case`',
   primary: 'an expression',
   typeExpr: 'a type',
   letStmt: 'an expression or `call`',
@@ -89,7 +92,12 @@ function labelOf(t: TokenType): string {
 /** Builds the messages of syntax errors; a missing `end` names the innermost open block. */
 class MessageProvider implements IParserErrorMessageProvider {
   parser: DslParser | undefined;
-  ctx: ParseContext = { lineOf: () => 1, endDescription: 'the end of the input', lineStarts: new Set() };
+  ctx: ParseContext = {
+    lineOf: () => 1,
+    columnOf: () => 0,
+    endDescription: 'the end of the input',
+    lineStarts: new Set(),
+  };
 
   private openBlock(): OpenBlock | undefined {
     const blocks = this.parser?.openBlocks ?? [];
@@ -173,6 +181,8 @@ export class DslParser extends CstParser {
   readonly openBlocks: OpenBlock[] = [];
   /** Junk skipped during the current parse: its first token, and what was expected there. */
   readonly skipped: Junk[] = [];
+  /** Columns of the `wait` of the `wait for first` statements open at the parse position. */
+  private readonly waitFirstColumns: number[] = [];
 
   /**
    * `validate` runs chevrotain's grammar checks (ambiguities, left recursion) while building:
@@ -211,6 +221,7 @@ export class DslParser extends CstParser {
     this.messages.ctx = ctx;
     this.openBlocks.length = 0;
     this.skipped.length = 0;
+    this.waitFirstColumns.length = 0;
   }
 
   /** Runs `body` with a block marked open, so a missing `end` names it. */
@@ -229,6 +240,22 @@ export class DslParser extends CstParser {
     return !(
       this.messages.ctx.lineStarts.has(next.startOffset) &&
       T.lineStartWords.some((t) => tokenMatcher(next, t))
+    );
+  }
+
+  /**
+   * Whether the next token is a `within` that belongs to an open `wait for first` rather than to
+   * the `wait` or `approve` ending that statement's last case: one that starts a line no further
+   * right than the `wait` of the `wait for first`.
+   */
+  private closesWaitFirst(): boolean {
+    const next = this.LA(1);
+    const column = this.waitFirstColumns[this.waitFirstColumns.length - 1];
+    return (
+      column !== undefined &&
+      tokenMatcher(next, T.Within) &&
+      this.messages.ctx.lineStarts.has(next.startOffset) &&
+      this.messages.ctx.columnOf(next.startOffset) <= column
     );
   }
 
@@ -263,7 +290,13 @@ export class DslParser extends CstParser {
 
   private startsMessage(): boolean {
     const next = this.LA(1);
-    return next.tokenType !== EOF && !T.statementStarters.some((t) => tokenMatcher(next, t));
+    const lineStart = this.messages.ctx.lineStarts.has(next.startOffset);
+    return (
+      next.tokenType !== EOF &&
+      !T.statementStarters.some((t) => tokenMatcher(next, t)) &&
+      // `stop` before the next `case` (or the `within`) of a `wait for first`
+      !(lineStart && (tokenMatcher(next, T.Case) || tokenMatcher(next, T.Within)))
+    );
   }
 
   // ------------------------------------------------------------ declarations
@@ -421,6 +454,57 @@ export class DslParser extends CstParser {
         },
       },
       { ALT: () => this.CONSUME(T.Disabled) },
+      {
+        ALT: () => {
+          this.CONSUME(T.Debounce);
+          this.CONSUME2(T.DurationLit, { LABEL: 'quiet' });
+          this.OPTION2(() => {
+            this.CONSUME(T.MaxKw);
+            this.CONSUME3(T.DurationLit, { LABEL: 'max' });
+          });
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME(T.Batch);
+          this.CONSUME(T.NumberLit, { LABEL: 'size' });
+          this.OPTION3(() => {
+            this.CONSUME(T.Within);
+            this.CONSUME4(T.DurationLit, { LABEL: 'within' });
+          });
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME(T.Throttle);
+          this.CONSUME2(T.NumberLit, { LABEL: 'runs' });
+          this.CONSUME(T.Per);
+          this.CONSUME5(T.DurationLit, { LABEL: 'per' });
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME(T.Limit);
+          this.CONSUME3(T.NumberLit, { LABEL: 'runs' });
+          this.CONSUME2(T.Per);
+          this.CONSUME6(T.DurationLit, { LABEL: 'per' });
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME(T.Cancel);
+          this.CONSUME2(T.On);
+          this.SUBRULE2(this.qualifiedName, { LABEL: 'event' });
+          this.OPTION4(() => {
+            this.CONSUME(T.As);
+            this.CONSUME(T.Name, { LABEL: 'as' });
+          });
+          this.OPTION5(() => {
+            this.CONSUME(T.Where);
+            this.SUBRULE3(this.expression, { LABEL: 'where' });
+          });
+        },
+      },
     ]);
   });
 
@@ -595,8 +679,61 @@ export class DslParser extends CstParser {
   });
 
   waitStmt = this.RULE('waitStmt', () => {
-    this.CONSUME(T.Wait);
+    const kw = this.CONSUME(T.Wait);
     this.CONSUME(T.For);
+    this.OR([
+      {
+        // `wait for first` then `case`: the v2 first-of-several wait (an event type may be `first`).
+        GATE: () => tokenMatcher(this.LA(1), T.First) && tokenMatcher(this.LA(2), T.Case),
+        ALT: () =>
+          this.inBlock('wait for first', kw, () => {
+            this.ACTION(() => this.waitFirstColumns.push(this.messages.ctx.columnOf(kw.startOffset)));
+            try {
+              this.SUBRULE(this.waitFirst, { LABEL: 'first' });
+            } finally {
+              this.ACTION(() => this.waitFirstColumns.pop());
+            }
+          }),
+        IGNORE_AMBIGUITIES: true,
+      },
+      {
+        ALT: () => {
+          this.SUBRULE(this.qualifiedName, { LABEL: 'event' });
+          this.OPTION(() => {
+            this.CONSUME(T.As);
+            this.CONSUME(T.Name, { LABEL: 'as' });
+          });
+          this.OPTION2(() => {
+            this.CONSUME(T.Where);
+            this.SUBRULE(this.expression, { LABEL: 'where' });
+          });
+          this.OPTION3({
+            GATE: () => !this.closesWaitFirst(),
+            DEF: () => {
+              this.CONSUME(T.Within);
+              this.CONSUME(T.DurationLit, { LABEL: 'within' });
+            },
+          });
+          this.OPTION4(() => this.SUBRULE(this.onTimeout));
+        },
+      },
+    ]);
+  });
+
+  /** v2: `first`, its cases, an optional `within D` and what runs then, `end`. */
+  waitFirst = this.RULE('waitFirst', () => {
+    this.CONSUME(T.First);
+    this.AT_LEAST_ONE(() => this.SUBRULE(this.waitCase, { LABEL: 'case' }));
+    this.OPTION(() => {
+      this.CONSUME(T.Within);
+      this.CONSUME(T.DurationLit, { LABEL: 'within' });
+      this.SUBRULE(this.block, { LABEL: 'onTimeout' });
+    });
+    this.CONSUME(T.End);
+  });
+
+  waitCase = this.RULE('waitCase', () => {
+    this.CONSUME(T.Case);
     this.SUBRULE(this.qualifiedName, { LABEL: 'event' });
     this.OPTION(() => {
       this.CONSUME(T.As);
@@ -606,11 +743,23 @@ export class DslParser extends CstParser {
       this.CONSUME(T.Where);
       this.SUBRULE(this.expression, { LABEL: 'where' });
     });
-    this.OPTION3(() => {
-      this.CONSUME(T.Within);
-      this.CONSUME(T.DurationLit, { LABEL: 'within' });
+    this.SUBRULE(this.caseBlock, { LABEL: 'body' });
+  });
+
+  /** The statements of a `case`: up to the next `case`, `within` or the `end`. */
+  caseBlock = this.RULE('caseBlock', () => {
+    this.MANY({
+      GATE: () =>
+        !this.endsBlock() && !tokenMatcher(this.LA(1), T.Case) && !tokenMatcher(this.LA(1), T.Within),
+      DEF: () =>
+        this.OR({
+          MAX_LOOKAHEAD: 1,
+          DEF: [
+            { ALT: () => this.SUBRULE(this.statement), IGNORE_AMBIGUITIES: true },
+            { ALT: () => this.SUBRULE(this.junk) },
+          ],
+        }),
     });
-    this.OPTION4(() => this.SUBRULE(this.onTimeout));
   });
 
   approveStmt = this.RULE('approveStmt', () => {
@@ -624,9 +773,12 @@ export class DslParser extends CstParser {
       this.CONSUME(T.As);
       this.CONSUME(T.Name, { LABEL: 'as' });
     });
-    this.OPTION3(() => {
-      this.CONSUME(T.Within);
-      this.CONSUME(T.DurationLit, { LABEL: 'within' });
+    this.OPTION3({
+      GATE: () => !this.closesWaitFirst(),
+      DEF: () => {
+        this.CONSUME(T.Within);
+        this.CONSUME(T.DurationLit, { LABEL: 'within' });
+      },
     });
     this.OPTION4(() => this.SUBRULE(this.onTimeout));
   });
@@ -805,7 +957,7 @@ export class DslParser extends CstParser {
       {
         ALT: () => {
           this.CONSUME(T.LParen);
-          this.OPTION(() => this.SUBRULE(this.exprList, { LABEL: 'args' }));
+          this.OPTION(() => this.SUBRULE(this.callArgs, { LABEL: 'args' }));
           this.CONSUME(T.RParen);
         },
       },
@@ -820,6 +972,29 @@ export class DslParser extends CstParser {
       this.SUBRULE2(this.expression, { LABEL: 'item' });
     });
     this.OPTION(() => this.CONSUME2(T.Comma));
+  });
+
+  /** A call's arguments: like `exprList`, but the first may be a v2 window (`count(T as x within 1h)`). */
+  callArgs = this.RULE('callArgs', () => {
+    this.SUBRULE(this.expression, { LABEL: 'item' });
+    this.OPTION(() => this.SUBRULE(this.windowTail, { LABEL: 'window' }));
+    this.MANY(() => {
+      this.CONSUME(T.Comma);
+      this.SUBRULE2(this.expression, { LABEL: 'item' });
+    });
+    this.OPTION2(() => this.CONSUME2(T.Comma));
+  });
+
+  /** `as NAME within DURATION [where EXPR]` after a window's event type. */
+  windowTail = this.RULE('windowTail', () => {
+    this.CONSUME(T.As);
+    this.CONSUME(T.Name, { LABEL: 'as' });
+    this.CONSUME(T.Within);
+    this.CONSUME(T.DurationLit, { LABEL: 'within' });
+    this.OPTION(() => {
+      this.CONSUME(T.Where);
+      this.SUBRULE(this.expression, { LABEL: 'where' });
+    });
   });
 
   /** `name: expr` pairs in braces, commas optional (object literals and `emit`). */

@@ -35,6 +35,7 @@ import { steps } from './steps';
 import { fieldDecls, typeOf } from './typed-fields';
 import { binding, durationLit, expression, plainText, qualifiedName } from './scalars';
 import { readDuration } from '../core/duration-literal';
+import { isV2RuleKey, V2_RULE_KEYS, v2Clause } from './v2';
 
 /** The keys of a rule document, in the order the printer writes them. */
 export const RULE_KEYS = [
@@ -46,6 +47,7 @@ export const RULE_KEYS = [
   'manual',
   'when',
   'key',
+  ...V2_RULE_KEYS,
   'concurrency',
   'timeout',
   'disabled',
@@ -318,7 +320,7 @@ function clauseOf(
       return value ? { kind: 'disabled', span } : null;
     }
     default:
-      return null;
+      return isV2RuleKey(entry.key) ? v2Clause(ctx, { ...entry, key: entry.key }, ruleSpan) : null;
   }
 }
 

@@ -18,6 +18,7 @@ import { suggest } from '../core/suggest';
 import { asMap, describe, entries, knownEntries, missing } from './context';
 import type { Entry, YamlContext } from './context';
 import { binding, durationLit, expression, namedArgs, numberOf, qualifiedName, template } from './scalars';
+import { waitFirstStep } from './v2';
 
 /** The keys each kind of step may have; the first is the kind key itself. */
 export const STEP_KEYS = {
@@ -29,6 +30,7 @@ export const STEP_KEYS = {
   sleep_until: ['sleep_until'],
   wait: ['wait', 'as', 'where', 'within', 'on_timeout'],
   approve: ['approve', 'by', 'as', 'within', 'on_timeout'],
+  wait_first: ['wait_first', 'within', 'on_timeout'],
   parallel: ['parallel'],
   for_each: ['for_each', 'in', 'do'],
   emit: ['emit', 'with'],
@@ -215,6 +217,8 @@ function stepOf(
         span,
       };
     }
+    case 'wait_first':
+      return waitFirstStep(ctx, keys, span, (n, what, where) => steps(ctx, n, what, where, depth + 1));
     case 'parallel':
       return parallel(ctx, head, span, depth);
     case 'for_each': {
