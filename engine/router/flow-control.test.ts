@@ -313,4 +313,39 @@ describe('flow control per key (real PostgreSQL + Temporal)', () => {
     // The explanation names the window's value.
     expect(rows[0].detail).toMatch(/was 2/);
   }, 120_000);
+  it('the v2 text form end to end: previous in the guard, debounce with max, limit, len(events) in the run', async () => {
+    await h.deploy({
+      'text.rule': `event text.req {
+  k: string
+  n: int
+}
+action work.do(rule: string, n: int) -> { ok: bool }
+
+rule text_debounce
+  on text.req
+  key event.k
+  when previous == null or previous.n != event.n
+  debounce 2s max 1m
+  limit 5 per 1h
+do
+  call work.do(rule: "text_debounce", n: len(events))
+end
+`,
+    });
+    const router = h.router();
+    // n: 1, 1 (same as previous: skipped), 2, 3 → one burst of 3.
+    for (const [i, n] of [1, 1, 2, 3].entries())
+      await h.store.ingest({ id: `txt-${i}`, type: 'text.req', data: { k: 'A', n } });
+    router.start();
+    await eventually(async () => expect(calls('text_debounce')).toEqual([3]), 60_000);
+    await eventually(async () =>
+      expect(await outcomes('text_debounce')).toEqual({
+        'txt-0': 'debounced',
+        'txt-1': 'skipped',
+        'txt-2': 'debounced',
+        'txt-3': 'started',
+      }),
+    );
+    await router.stop();
+  }, 120_000);
 });
