@@ -1,7 +1,8 @@
 /**
- * SIGKILL the api (while it routes) and the worker while debounce bursts and batches are pending
- * in their gate workflows; post more triggers of the same bursts and batches to a new api while
- * no worker runs; start a new worker. Each burst and each batch must start exactly one run, whose
+ * SIGKILL the api (while it takes and routes the first triggers) and the worker while debounce
+ * bursts and batches are pending in their gate workflows; send what got no answer again and post
+ * more triggers of the same bursts and batches to a new api while no worker runs; start a new
+ * worker. Each burst and each batch must start exactly one run, whose
  * `events` are all of its triggers in stored order, every trigger must have exactly one outcome
  * row (`started` or `debounced`/`batched`), and each run's action must reach the target once.
  */
@@ -94,33 +95,39 @@ export const flowControlKill: Scenario = {
 
     let sent = 0;
     let acknowledged = 0;
-    const post = async (list: readonly Trigger[]): Promise<void> => {
+    let atKill = { pending: 0, starting: 0 };
+    let killing: Promise<void> | undefined;
+    // SIGKILL both while the api is still taking and routing the first round; the posts that get
+    // no answer are sent again until the new api takes them (as a client would).
+    const killBoth = async (): Promise<void> => {
+      ctx.log(
+        `SIGKILL api (pid ${stack.apiProcess.pid}) and worker (pid ${stack.worker.pid}) after ${acknowledged} answers, bursts and batches pending`,
+      );
+      await Promise.all([stack.apiProcess.kill('SIGKILL'), stack.worker.kill('SIGKILL')]);
+      // What the kill interrupted: events not yet routed, and routings begun but not finished.
+      const { rows } = await stack.db.query<{ pending: number; starting: number }>(
+        `SELECT (SELECT count(*)::int FROM events WHERE route_status = 'pending') AS pending,
+                (SELECT count(*)::int FROM event_outcomes WHERE outcome = 'starting') AS starting`,
+      );
+      atKill = rows[0];
+      ctx.log(`at the kill: ${atKill.pending} events not routed, ${atKill.starting} routings in 'starting'`);
+      await stack.restartApi();
+    };
+    const post = async (list: readonly Trigger[], killAt?: number): Promise<void> => {
       sent += list.length;
       await inParallel(list, 8, async (t) => {
-        for (let attempt = 0; attempt < 20; attempt++) {
+        for (let attempt = 0; attempt < 240; attempt++) {
           if (await stack.api.postEvent(t).catch(() => false)) {
             acknowledged++;
+            if (killAt !== undefined && acknowledged >= killAt) killing ??= killBoth();
             return;
           }
           await sleep(500);
         }
       });
     };
-    await post(triggers(1, 20, 5));
-    // At once: the api is still routing the last of them, the gates hold the rest.
-    ctx.log(
-      `SIGKILL api (pid ${stack.apiProcess.pid}) and worker (pid ${stack.worker.pid}) with bursts and batches pending`,
-    );
-    await Promise.all([stack.apiProcess.kill('SIGKILL'), stack.worker.kill('SIGKILL')]);
-    // What the kill interrupted: events not yet routed, and routings begun but not finished.
-    const { rows: atKill } = await stack.db.query<{ pending: number; starting: number }>(
-      `SELECT (SELECT count(*)::int FROM events WHERE route_status = 'pending') AS pending,
-              (SELECT count(*)::int FROM event_outcomes WHERE outcome = 'starting') AS starting`,
-    );
-    ctx.log(
-      `at the kill: ${atKill[0].pending} events not routed, ${atKill[0].starting} routings in 'starting'`,
-    );
-    await stack.restartApi();
+    await post(triggers(1, 20, 5), 30);
+    await killing;
     await post(triggers(2, 10, 5));
     ctx.log('posted the rest of the bursts and batches while no worker runs; starting a new worker');
     await sleep(1000);
@@ -205,7 +212,7 @@ export const flowControlKill: Scenario = {
         redeliveries: tally.redeliveries,
         duplicates: tally.duplicates + Math.max(0, runs.length - expected.length),
         lost: tally.lost + Math.max(0, sent - stored) + Math.max(0, expected.length - runs.length),
-        notes: { pendingAtKill: atKill[0].pending, startingAtKill: atKill[0].starting },
+        notes: { pendingAtKill: atKill.pending, startingAtKill: atKill.starting },
       },
     };
   },

@@ -57,6 +57,8 @@ export class FlowBatch {
   private readonly newAdmissions: { rule_name: string; key_text: string; event_id: string; at: string }[] =
     [];
   private readonly windows = new Map<string, PrefetchedWindows>();
+  /** The (rule, key) pairs under `limit` and where their periods begin: older admissions are pruned. */
+  private limitPairs: { rule_name: string; key_text: string; since: string }[] = [];
 
   /** Reads what the batch's events need: previous rows, admissions, windows. */
   static async load(db: Sql, events: readonly StoredEventRow[], index: RuleIndex): Promise<FlowBatch> {
@@ -91,6 +93,7 @@ export class FlowBatch {
       );
       for (const r of rows) batch.previousRows.set(pair(r.rule_name, r.key_text), r);
     }
+    batch.limitPairs = limitPairs;
     if (limitPairs.length > 0) {
       const { rows } = await db.query<{ rule_name: string; key_text: string; event_id: string; at: Date }>(
         `SELECT DISTINCT a.rule_name, a.key_text, a.event_id, a.at FROM flow_limit_admissions a
@@ -180,6 +183,18 @@ export class FlowBatch {
         [JSON.stringify(this.newAdmissions)],
       );
       this.newAdmissions.length = 0;
+    }
+    if (this.limitPairs.length > 0) {
+      // Admissions older than a period before this batch's earliest trigger count for nothing now.
+      await db.query(
+        `DELETE FROM flow_limit_admissions a
+           USING (SELECT rule_name, key_text, min(since) AS since
+                    FROM jsonb_to_recordset($1::jsonb) AS w(rule_name text, key_text text, since timestamptz)
+                   GROUP BY 1, 2) w
+          WHERE a.rule_name = w.rule_name AND a.key_text = w.key_text AND a.at <= w.since`,
+        [JSON.stringify(this.limitPairs)],
+      );
+      this.limitPairs = [];
     }
   }
 }

@@ -156,6 +156,12 @@ describe('flow control per key (real PostgreSQL + Temporal)', () => {
     }
     return inputs;
   }
+  async function expectNoRoutingErrors(): Promise<void> {
+    const { rows } = await h.database.db.query(
+      `SELECT id, route_error FROM events WHERE route_error IS NOT NULL`,
+    );
+    expect(rows).toEqual([]);
+  }
   const calls = (rule: string): number[] =>
     h.calls.filter((c) => c.args.rule === rule).map((c) => c.args.n as number);
 
@@ -170,8 +176,11 @@ describe('flow control per key (real PostgreSQL + Temporal)', () => {
     }
     router.start();
     await eventually(async () => expect(calls('debounced')).toEqual([49]), 60_000);
+    // The gate records the outcomes once the run started (the run may call before that).
+    await eventually(async () =>
+      expect(counts(await outcomes('debounced'))).toEqual({ started: 1, debounced: 49, skipped: 1 }),
+    );
     const seen = await outcomes('debounced');
-    expect(counts(seen)).toEqual({ started: 1, debounced: 49, skipped: 1 });
     expect(seen['deb-49']).toBe('started');
     const [input, ...more] = await runInputs('debounced');
     expect(more).toEqual([]);
@@ -182,12 +191,13 @@ describe('flow control per key (real PostgreSQL + Temporal)', () => {
 
   it('batch: runs start at N collected, and `within` after the first for the rest', async () => {
     const router = h.router();
-    router.start();
     for (let n = 0; n < 7; n++)
       await h.store.ingest({ id: `bat-${n}`, type: 'bat.req', data: { k: 'A', n } });
+    router.start();
     await eventually(async () => expect(calls('batched').sort((a, b) => a - b)).toEqual([0, 3, 6]), 60_000);
-    const seen = await outcomes('batched');
-    expect(counts(seen)).toEqual({ started: 3, batched: 4 });
+    await eventually(async () =>
+      expect(counts(await outcomes('batched'))).toEqual({ started: 3, batched: 4 }),
+    );
     const batches = (await runInputs('batched')).map((i) => i.events?.map((e) => e.data.n)).sort();
     expect(batches).toEqual([[0, 1, 2], [3, 4, 5], [6]]);
     await router.stop();
@@ -195,16 +205,17 @@ describe('flow control per key (real PostgreSQL + Temporal)', () => {
 
   it('throttle: at most N starts per period per key, the rest held and started in order, none dropped', async () => {
     const router = h.router();
-    router.start();
     for (let n = 0; n < 6; n++)
       await h.store.ingest({ id: `thr-${n}`, type: 'thr.req', data: { k: 'A', n } });
     await h.store.ingest({ id: 'thr-other', type: 'thr.req', data: { k: 'B', n: 100 } });
+    router.start();
     await eventually(async () => expect(calls('throttled')).toHaveLength(7), 60_000);
     // Within the key, in order; the other key is not held behind it.
     expect(calls('throttled').filter((n) => n < 100)).toEqual([0, 1, 2, 3, 4, 5]);
-    const seen = await outcomes('throttled');
-    expect(counts(seen)).toEqual({ started: 3, throttled: 4 });
-    expect(seen['thr-other']).toBe('started');
+    await eventually(async () =>
+      expect(counts(await outcomes('throttled'))).toEqual({ started: 3, throttled: 4 }),
+    );
+    expect((await outcomes('throttled'))['thr-other']).toBe('started');
     await router.stop();
   }, 120_000);
 
@@ -224,6 +235,17 @@ describe('flow control per key (real PostgreSQL + Temporal)', () => {
       'limited',
     ]);
     expect(rows).toHaveLength(3);
+    // Two hours later the period has room again; the admissions it no longer needs are pruned.
+    const later = new Date(Date.now() + 2 * 3_600_000).toISOString();
+    await h.store.ingest({ id: 'lim-later', type: 'lim.req', time: later, data: { k: 'A', n: 99 } });
+    await a.drain();
+    await expectNoRoutingErrors();
+    expect((await outcomes('limited'))['lim-later']).toBe('started');
+    const { rows: kept } = await h.database.db.query<{ event_id: string }>(
+      'SELECT event_id FROM flow_limit_admissions WHERE rule_name = $1',
+      ['limited'],
+    );
+    expect(kept.map((r) => r.event_id)).toEqual(['lim-later']);
   }, 120_000);
 
   it('previous: the guard and the run see the key’s last trigger, whatever its guard said', async () => {
@@ -273,6 +295,7 @@ describe('flow control per key (real PostgreSQL + Temporal)', () => {
     await post('v-5', 'A', 13); // v-2 has left: v-3, v-4, v-5
     await post('v-6', 'A', 40); // alone again
     await router.drain();
+    await expectNoRoutingErrors();
     const seen = await outcomes('velocity');
     expect(seen).toEqual({
       'v-old': 'skipped',
@@ -289,5 +312,40 @@ describe('flow control per key (real PostgreSQL + Temporal)', () => {
     );
     // The explanation names the window's value.
     expect(rows[0].detail).toMatch(/was 2/);
+  }, 120_000);
+  it('the v2 text form end to end: previous in the guard, debounce with max, limit, len(events) in the run', async () => {
+    await h.deploy({
+      'text.rule': `event text.req {
+  k: string
+  n: int
+}
+action work.do(rule: string, n: int) -> { ok: bool }
+
+rule text_debounce
+  on text.req
+  key event.k
+  when previous == null or previous.n != event.n
+  debounce 2s max 1m
+  limit 5 per 1h
+do
+  call work.do(rule: "text_debounce", n: len(events))
+end
+`,
+    });
+    const router = h.router();
+    // n: 1, 1 (same as previous: skipped), 2, 3 → one burst of 3.
+    for (const [i, n] of [1, 1, 2, 3].entries())
+      await h.store.ingest({ id: `txt-${i}`, type: 'text.req', data: { k: 'A', n } });
+    router.start();
+    await eventually(async () => expect(calls('text_debounce')).toEqual([3]), 60_000);
+    await eventually(async () =>
+      expect(await outcomes('text_debounce')).toEqual({
+        'txt-0': 'debounced',
+        'txt-1': 'skipped',
+        'txt-2': 'debounced',
+        'txt-3': 'started',
+      }),
+    );
+    await router.stop();
   }, 120_000);
 });
