@@ -38,7 +38,13 @@ export interface WindowQuery {
 }
 
 /** Reads the event log; provided by the engine (PostgreSQL) or by `opsflow test` (memory). */
-export type ReadWindow = (query: WindowQuery) => Promise<readonly WindowEvent[]>;
+export type ReadWindow = ((query: WindowQuery) => Promise<readonly WindowEvent[]>) & {
+  /**
+   * Counts instead of reading, when the log can (a `count` whose `where` is only pushed-down
+   * equalities needs no event's data).
+   */
+  readonly count?: (query: Omit<WindowQuery, 'limit'>) => Promise<number>;
+};
 
 /** Input of `readWindows`: aggregates of one statement, with the names they use. */
 export interface ReadWindowsInput {
@@ -79,6 +85,8 @@ async function readOne(
   scope: Readonly<Record<string, Value>>,
 ): Promise<WindowValue> {
   try {
+    const counted = await countOnly(read, now, expr, scope);
+    if (counted !== undefined) return { value: counted };
     const byId: Record<string, readonly WindowEvent[]> = {};
     for (const window of windowsOf(expr)) {
       const events = await read({
@@ -100,6 +108,32 @@ async function readOne(
     if (err instanceof EvalError) return { error: { code: err.code, message: err.message, span: err.span } };
     throw err;
   }
+}
+
+/**
+ * `count(T as x within D where x.a == ... and x.b == ...)` is counted by the log itself when every
+ * conjunct of `where` was pushed down: no event needs to travel. Anything else: undefined.
+ */
+async function countOnly(
+  read: ReadWindow,
+  now: number,
+  expr: ExprIR,
+  scope: Readonly<Record<string, Value>>,
+): Promise<number | undefined> {
+  if (!read.count || expr.kind !== 'aggregate' || expr.fn !== 'count') return undefined;
+  const window = expr.window;
+  const conjuncts: ExprIR[] = [];
+  const flatten = (e: ExprIR): void => {
+    if (e.kind === 'and') {
+      flatten(e.left);
+      flatten(e.right);
+    } else conjuncts.push(e);
+  };
+  if (window.where) flatten(window.where);
+  if (windowsOf(expr).length !== 1) return undefined;
+  const equals = pushDown(window, scope, now);
+  if (conjuncts.length !== window.correlations.length || equals.length !== conjuncts.length) return undefined;
+  return read.count({ event: window.event, fromMs: now - window.withinMs, toMs: now, equals });
 }
 
 /**

@@ -41,4 +41,7 @@ export {
   type RuleTest,
   type TestTrigger,
   type TimelineItem,
+  type HistoryItem,
+  type TriggerItem,
 } from './rule-test';
+export { TEST_OUTCOMES } from './rule-test-v2';

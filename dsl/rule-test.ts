@@ -3,19 +3,31 @@
  * diagnostics. Running them is the engine's business (`opsflow test`); this module only reads.
  * A file may hold several tests as YAML documents.
  */
-import { isMap, isScalar, isSeq, LineCounter, parseAllDocuments, type Node, type Pair } from 'yaml';
-import { Codes, error, type Diagnostic } from './core/diagnostics';
-import { readDuration } from './core/duration-literal';
+import { isScalar, isSeq, LineCounter, parseAllDocuments, type Node } from 'yaml';
+import type { Diagnostic } from './core/diagnostics';
 import type { Span } from './core/span';
 import { didYouMean } from './core/suggest';
+import { Reader } from './rule-test-reader';
+import {
+  readHistory,
+  readOutcomes,
+  readRuns,
+  readStatuses,
+  readTriggers,
+  type HistoryItem,
+  type TriggerItem,
+} from './rule-test-v2';
 
-export type ExpectedStatus = 'completed' | 'failed' | 'stopped' | 'skipped' | 'running';
+export type { HistoryItem, TriggerItem } from './rule-test-v2';
+
+export type ExpectedStatus = 'completed' | 'failed' | 'stopped' | 'skipped' | 'running' | 'cancelled';
 export const EXPECTED_STATUSES: readonly ExpectedStatus[] = [
   'completed',
   'failed',
   'stopped',
   'skipped',
   'running',
+  'cancelled',
 ];
 
 export type TestTrigger =
@@ -65,8 +77,19 @@ export interface RuleTest {
   readonly trigger: TestTrigger;
   readonly mocks: ReadonlyMap<string, MockBehaviour>;
   readonly timeline: readonly TimelineItem[];
+  /** v2: several triggers, routed as the engine routes them (`after`: from the previous one). */
+  readonly triggers?: readonly TriggerItem[];
+  /** v2: events stored before the first trigger (`ago` counts back from it). */
+  readonly history: readonly HistoryItem[];
   readonly expect: {
+    /** The status every run must end with. */
     readonly status?: ExpectedStatus;
+    /** v2: one status per run, in the order the runs started. */
+    readonly statuses?: readonly ExpectedStatus[];
+    /** v2: how many runs the triggers started. */
+    readonly runs?: number;
+    /** v2: how many triggers had each outcome (only the outcomes named are checked). */
+    readonly outcomes?: Readonly<Record<string, number>>;
     /** The complete list of calls the run started, in order; absent means "not checked". */
     readonly calls?: readonly ExpectedCall[];
     readonly noCalls: readonly string[];
@@ -76,82 +99,8 @@ export interface RuleTest {
   readonly span: Span;
 }
 
-const TEST_KEYS = ['test', 'rule', 'trigger', 'input', 'mocks', 'timeline', 'expect'];
-const EXPECT_KEYS = ['status', 'calls', 'no_calls', 'error'];
-
-class Reader {
-  readonly diagnostics: Diagnostic[] = [];
-  constructor(
-    readonly file: string,
-    private readonly lines: LineCounter,
-  ) {}
-
-  span(node: Node | Pair | null | undefined, fallback: Span): Span {
-    const range =
-      node && 'range' in node
-        ? node.range
-        : node && 'key' in node && isScalar(node.key)
-          ? node.key.range
-          : undefined;
-    if (!range) return fallback;
-    const start = this.lines.linePos(range[0]);
-    const end = this.lines.linePos(range[1]);
-    return { file: this.file, line: start.line, column: start.col, endLine: end.line, endColumn: end.col };
-  }
-
-  problem(span: Span, message: string): undefined {
-    this.diagnostics.push(error(Codes.testInvalid, message, span));
-    return undefined;
-  }
-
-  /** A mapping's entries by key, reporting unknown keys. */
-  entries(
-    node: unknown,
-    what: string,
-    keys: readonly string[] | undefined,
-    at: Span,
-  ): Map<string, { value: Node | null; span: Span }> | undefined {
-    if (!isMap(node)) return this.problem(at, `${what} must be a mapping`);
-    const out = new Map<string, { value: Node | null; span: Span }>();
-    for (const pair of node.items) {
-      const key = isScalar(pair.key) ? String(pair.key.value) : undefined;
-      const span = this.span(pair.key as Node, at);
-      if (key === undefined) {
-        this.problem(span, `${what} has a key that is not text`);
-        continue;
-      }
-      if (keys && !keys.includes(key)) {
-        this.problem(span, `unknown key '${key}' in ${what}${didYouMean(key, keys)}`);
-        continue;
-      }
-      out.set(key, { value: (pair.value as Node | null) ?? null, span });
-    }
-    return out;
-  }
-
-  text(node: Node | null, what: string, at: Span): string | undefined {
-    if (isScalar(node) && (typeof node.value === 'string' || typeof node.value === 'number'))
-      return String(node.value);
-    return this.problem(this.span(node, at), `${what} must be text`);
-  }
-
-  durationMs(node: Node | null, at: Span): number | undefined {
-    const text = isScalar(node) ? String(node.value) : '';
-    const reading = readDuration(text);
-    return 'ms' in reading
-      ? reading.ms
-      : this.problem(this.span(node, at), `'after' must be a duration like 3h or 30m: ${reading.problem}`);
-  }
-
-  data(node: Node | null, what: string, at: Span): Record<string, unknown> | undefined {
-    if (node === null) return {};
-    const value: unknown = node.toJSON();
-    if (value === null || value === undefined) return {};
-    if (typeof value !== 'object' || Array.isArray(value))
-      return this.problem(this.span(node, at), `${what} must be a mapping`);
-    return value as Record<string, unknown>;
-  }
-}
+const TEST_KEYS = ['test', 'rule', 'trigger', 'triggers', 'history', 'input', 'mocks', 'timeline', 'expect'];
+const EXPECT_KEYS = ['status', 'calls', 'no_calls', 'error', 'runs', 'outcomes'];
 
 /** Reads every test in a `*.test.yaml` file; never throws. */
 export function parseRuleTests(file: string, text: string): { tests: RuleTest[]; diagnostics: Diagnostic[] } {
@@ -190,11 +139,26 @@ function readTest(r: Reader, node: Node, span: Span): RuleTest | undefined {
   const rule = ruleEntry
     ? r.text(ruleEntry.value, "'rule'", span)
     : r.problem(span, "a test needs 'rule:' (the rule it tests)");
-  const trigger = readTrigger(r, e);
+  const triggersEntry = e.get('triggers');
+  if (triggersEntry && (e.get('trigger') || e.get('input'))) {
+    return r.problem(triggersEntry.span, "give either 'triggers:' (several events) or 'trigger:', not both");
+  }
+  const trigger: TestTrigger | undefined = triggersEntry ? { kind: 'none' } : readTrigger(r, e);
+  const triggers = triggersEntry ? readTriggers(r, triggersEntry, span) : undefined;
+  const history = readHistory(r, e.get('history'), span);
   const mocks = readMocks(r, e.get('mocks'));
   const timeline = readTimeline(r, e.get('timeline'), span);
   const expect = readExpect(r, e.get('expect'), span);
-  if (name === undefined || rule === undefined || !trigger || !mocks || !timeline || !expect)
+  if (
+    name === undefined ||
+    rule === undefined ||
+    !trigger ||
+    (triggersEntry && !triggers) ||
+    !history ||
+    !mocks ||
+    !timeline ||
+    !expect
+  )
     return undefined;
   return {
     file: r.file,
@@ -202,6 +166,8 @@ function readTest(r: Reader, node: Node, span: Span): RuleTest | undefined {
     rule,
     ruleSpan: r.span(ruleEntry!.value, span),
     trigger,
+    ...(triggers ? { triggers } : {}),
+    history,
     mocks,
     timeline,
     expect,
@@ -313,8 +279,13 @@ function readExpect(
   const e = r.entries(entry.value, "'expect'", EXPECT_KEYS, entry.span);
   if (!e) return undefined;
   let status: ExpectedStatus | undefined;
+  let statuses: ExpectedStatus[] | undefined;
   const s = e.get('status');
-  if (s) {
+  let bad = false;
+  if (s && isSeq(s.value)) {
+    statuses = readStatuses(r, s, EXPECTED_STATUSES);
+    bad = !statuses;
+  } else if (s) {
     const text = r.text(s.value, "'status'", s.span);
     if (text !== undefined && !(EXPECTED_STATUSES as readonly string[]).includes(text)) {
       return r.problem(
@@ -324,6 +295,12 @@ function readExpect(
     }
     status = text as ExpectedStatus | undefined;
   }
+  const runsEntry = e.get('runs');
+  const runs = runsEntry ? readRuns(r, runsEntry) : undefined;
+  bad ||= runsEntry !== undefined && runs === undefined;
+  const outcomesEntry = e.get('outcomes');
+  const outcomes = outcomesEntry ? readOutcomes(r, outcomesEntry) : undefined;
+  if ((outcomesEntry && !outcomes) || bad) return undefined;
   let calls: ExpectedCall[] | undefined;
   const c = e.get('calls');
   if (c) {
@@ -352,5 +329,13 @@ function readExpect(
   }
   const er = e.get('error');
   const errorText = er ? r.text(er.value, "'error'", er.span) : undefined;
-  return { status, calls, noCalls, error: errorText };
+  return {
+    status,
+    ...(statuses ? { statuses } : {}),
+    ...(runs !== undefined ? { runs } : {}),
+    ...(outcomes ? { outcomes } : {}),
+    calls,
+    noCalls,
+    error: errorText,
+  };
 }

@@ -46,7 +46,7 @@ import { SEARCH_ATTRIBUTE_KEYS, nextRunSearchAttributes } from './search-attribu
 import { runBlock } from './steps';
 
 /** The interpreter's behaviour version; any change to it goes through `patched()`. */
-export const INTERPRETER_VERSION = 2;
+export const INTERPRETER_VERSION = 3;
 
 /** How `do` ended. */
 type Outcome =

@@ -68,6 +68,10 @@ export const Codes = {
   invalidCron: 'invalid-cron',
   invalidTimezone: 'invalid-timezone',
   invalidRetry: 'invalid-retry',
+  // limits shared with the evaluator and the engine
+  expressionTooDeep: 'expression-too-deep',
+  expressionTooLarge: 'expression-too-large',
+  ruleTooLarge: 'rule-too-large',
   // v2 (LANGUAGE.md §9–13)
   /** `debounce`, `batch`, `throttle`, `limit` or `cancel on` in a rule without an `on` trigger. */
   flowControlNeedsEvent: 'flow-control-needs-event',
@@ -83,10 +87,6 @@ export const Codes = {
   notAWindow: 'not-a-window',
   /** `previous` in a rule without an `on` trigger. */
   previousWithoutOn: 'previous-without-on',
-  // limits shared with the evaluator and the engine
-  expressionTooDeep: 'expression-too-deep',
-  expressionTooLarge: 'expression-too-large',
-  ruleTooLarge: 'rule-too-large',
   // warnings
   unreachable: 'unreachable',
   unusedBinding: 'unused-binding',

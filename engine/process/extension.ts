@@ -1,5 +1,6 @@
 import type { Client } from '@temporalio/client';
 import type { EmitEvent } from '../../activities/contract';
+import type { ReadWindow } from '../../activities';
 import type { Config } from '../config';
 import type { Database } from '../db/sql';
 import type { EngineActivities } from '../../workflows/contract';
@@ -51,6 +52,8 @@ export interface EnginePart {
   engineActivities?(ctx: ProcessContext): EngineActivities;
   /** For the worker: stores a rule's `emit` as an event. */
   emitEvent?(ctx: ProcessContext): EmitEvent;
+  /** v2, for the worker: reads the event log for windows in `do`. */
+  readWindow?(ctx: ProcessContext): ReadWindow;
   /** Starts taking work (router loop, HTTP server) once the worker runs. */
   start?(ctx: ProcessContext): Promise<RunningPart>;
 }

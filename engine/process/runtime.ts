@@ -102,12 +102,14 @@ export async function startRuntime(config: Config, options: RuntimeOptions): Pro
       const hosts = options.parts ?? [];
       const engineActivities = hosts.find((p) => p.engineActivities)?.engineActivities?.(ctx);
       const emitEvent = hosts.find((p) => p.emitEvent)?.emitEvent?.(ctx);
+      const readWindow = hosts.find((p) => p.readWindow)?.readWindow?.(ctx);
       const worker: Worker = await createOpsflowWorker({
         config,
         connection: nativeConnection,
         connectors: loadConnectors(config.rulesDir, log),
         ...(engineActivities ? { engineActivities } : {}),
         ...(emitEvent ? { emitEvent } : {}),
+        ...(readWindow ? { readWindow } : {}),
         onSized: (memory, sizing) =>
           log(
             `worker memory ${memory.megabytes} MB (${memory.source}): workflow cache of ${sizing.maxCachedWorkflows} runs`,

@@ -5,6 +5,7 @@ import type { ConnectorDecl } from '../../dsl';
 import type { EngineActivities } from '../../workflows/contract';
 import type { Config } from '../config';
 import type { EmitEvent } from '../../activities/contract';
+import type { ReadWindow } from '../../activities';
 import { cacheSizing, workerMemory, type CacheSizing, type WorkerMemory } from './worker-memory';
 
 export interface OpsflowWorkerOptions {
@@ -14,6 +15,8 @@ export interface OpsflowWorkerOptions {
   /** From the engine core; without it a `wait for` fails the run as not configured. */
   readonly engineActivities?: EngineActivities;
   readonly emitEvent?: EmitEvent;
+  /** v2: the event log for windows in `do`; without it such a window fails the run as not configured. */
+  readonly readWindow?: ReadWindow;
   /** Told how the workflow cache was sized (the boot log prints it). */
   readonly onSized?: (memory: WorkerMemory, sizing: CacheSizing) => void;
 }
@@ -38,6 +41,7 @@ export function createOpsflowWorker(options: OpsflowWorkerOptions): Promise<Work
     ...(config.slack ? { slack: config.slack } : {}),
     ...(config.smtp ? { smtp: config.smtp } : {}),
     ...(options.emitEvent ? { emitEvent: options.emitEvent } : {}),
+    ...(options.readWindow ? { readWindow: options.readWindow } : {}),
   });
   const memory = workerMemory(config.workerMemoryMb);
   const sizing = cacheSizing(memory.megabytes);

@@ -91,3 +91,68 @@ export function compareOutcome(test: RuleTest, outcome: TestOutcome): string[] {
   }
   return problems;
 }
+
+/** v2: how a test of several triggers went (`run-scenario.ts`). */
+export interface ScenarioResult {
+  readonly statuses: readonly ActualStatus[];
+  readonly messages: readonly (string | undefined)[];
+  readonly outcomes: Readonly<Record<string, number>>;
+  readonly calls: readonly StartedCall[];
+  readonly skipped?: string;
+}
+
+/**
+ * v2 expectations: `runs`, `outcomes` (only those named), `status` (every run, or a list one per
+ * run in start order; `skipped` means no run started), `calls` over every run, `error` in any run.
+ */
+export function compareScenario(test: RuleTest, result: ScenarioResult): string[] {
+  const { expect } = test;
+  const problems: string[] = [];
+  const runs = result.statuses.length;
+  if (expect.runs !== undefined && expect.runs !== runs) {
+    problems.push(`runs: expected ${expect.runs}, got ${runs} (outcomes ${show(result.outcomes)})`);
+  }
+  if (expect.outcomes) {
+    for (const [name, n] of Object.entries(expect.outcomes)) {
+      const got = result.outcomes[name] ?? 0;
+      if (got !== n)
+        problems.push(`outcomes: expected ${n} ${name}, got ${got} (all: ${show(result.outcomes)})`);
+    }
+  }
+  const why = (i: number): string => (result.messages[i] ? `: ${result.messages[i]}` : '');
+  if (expect.statuses) {
+    if (expect.statuses.length !== runs) {
+      problems.push(
+        `status: expected ${expect.statuses.length} run(s) (${expect.statuses.join(', ')}), got ${runs} (${result.statuses.join(', ') || 'none'})`,
+      );
+    } else {
+      expect.statuses.forEach((s, i) => {
+        if (result.statuses[i] !== s)
+          problems.push(`status of run ${i + 1}: expected ${s}, got ${result.statuses[i]}${why(i)}`);
+      });
+    }
+  } else if (expect.status === 'skipped') {
+    if (runs > 0)
+      problems.push(`status: expected skipped (no run), got ${runs} run(s): ${result.statuses.join(', ')}`);
+  } else if (expect.status) {
+    if (runs === 0) {
+      const reason = result.skipped ? `: ${result.skipped}` : '';
+      problems.push(`status: expected ${expect.status}, but no run started${reason}`);
+    }
+    result.statuses.forEach((s, i) => {
+      if (s !== expect.status) {
+        const which = runs > 1 ? ` of run ${i + 1}` : '';
+        problems.push(`status${which}: expected ${expect.status}, got ${s}${why(i)}`);
+      }
+    });
+  }
+  if (expect.error !== undefined && !result.messages.some((m) => (m ?? '').includes(expect.error!))) {
+    problems.push(
+      `error: expected a failure mentioning ${show(expect.error)}, got ${show(result.messages.filter(Boolean))}`,
+    );
+  }
+  const single = { status: result.statuses[0] ?? 'skipped', calls: result.calls } satisfies TestOutcome;
+  const callTest = { ...test, expect: { ...expect, status: undefined, error: undefined } };
+  problems.push(...compareOutcome(callTest, single));
+  return problems;
+}

@@ -20,7 +20,19 @@ export interface PreparedTest {
     | Exclude<RunTrigger, { kind: 'event' }>;
   /** Timeline event data conformed to each event's schema. */
   readonly timelineData: readonly (Record<string, unknown> | undefined)[];
+  /** v2 `triggers`, conformed (the first at 0, each `afterMs` after the previous one). */
+  readonly triggers?: readonly PreparedEvent<'afterMs'>[];
+  /** v2 `history`, conformed. */
+  readonly history: readonly PreparedEvent<'agoMs'>[];
 }
+
+/** An event of a test with its data conformed to its schema, and its offset. */
+export type PreparedEvent<K extends string> = {
+  readonly type: string;
+  readonly data: Record<string, unknown>;
+} & {
+  readonly [k in K]: number;
+};
 
 function problems(where: string, list: readonly { path: string; message: string }[]): string {
   return list.map((p) => `${where}${p.path ? `.${p.path}` : ''} ${p.message}`).join('; ');
@@ -43,7 +55,42 @@ export function prepareTest(
 
   let trigger: PreparedTest['trigger'];
   const t = test.trigger;
-  if (rule.trigger.kind === 'event') {
+  const conform = (event: string, data: Record<string, unknown>, what: string) => {
+    const schema = rule.events.find((e) => e.name === event);
+    if (!schema) {
+      const known = rule.events.map((e) => e.name);
+      return { problem: `rule ${rule.name} never uses event ${event}${didYouMean(event, known)}` };
+    }
+    const conformed = conformFields(data, schema.fields);
+    if (conformed.problems.length > 0) return { problem: `${what}: ${problems('data', conformed.problems)}` };
+    return { data: conformed.value as Record<string, unknown> };
+  };
+  let triggers: PreparedEvent<'afterMs'>[] | undefined;
+  if (test.triggers) {
+    if (rule.trigger.kind !== 'event') {
+      return fail(
+        `rule ${rule.name} does not run on an event: 'triggers' needs a rule with 'on'`,
+        test.triggers[0].span,
+      );
+    }
+    triggers = [];
+    for (const item of test.triggers) {
+      if (item.event !== rule.trigger.event)
+        return fail(`rule ${rule.name} runs on ${rule.trigger.event}, not ${item.event}`, item.span);
+      const c = conform(item.event, item.data, 'trigger data');
+      if ('problem' in c) return fail(c.problem ?? '', item.span);
+      triggers.push({ type: item.event, data: c.data, afterMs: item.afterMs });
+    }
+  }
+  const history: PreparedEvent<'agoMs'>[] = [];
+  for (const item of test.history) {
+    const c = conform(item.event, item.data, `${item.event} data`);
+    if ('problem' in c) return fail(c.problem ?? '', item.span);
+    history.push({ type: item.event, data: c.data, agoMs: item.agoMs });
+  }
+  if (triggers) {
+    trigger = { kind: 'event', type: triggers[0].type, data: triggers[0].data };
+  } else if (rule.trigger.kind === 'event') {
     if (t.kind !== 'event')
       return fail(
         `rule ${rule.name} runs on ${rule.trigger.event}: give 'trigger: { event: ${rule.trigger.event}, data: {...} }'`,
@@ -85,5 +132,8 @@ export function prepareTest(
       return fail(`${item.event} data: ${problems('data', conformed.problems)}`, item.span);
     timelineData.push(conformed.value as Record<string, unknown>);
   }
-  return { prepared: { test, rule, trigger, timelineData }, diagnostics: [] };
+  return {
+    prepared: { test, rule, trigger, timelineData, history, ...(triggers ? { triggers } : {}) },
+    diagnostics: [],
+  };
 }

@@ -23,7 +23,8 @@ import {
   type RunResult,
 } from '../../workflows/contract';
 import { createTimeSkippingEnv } from '../temporal/time-skipping';
-import { compareOutcome, type ActualStatus, type TestOutcome } from './expectations';
+import { compareOutcome, compareScenario, type ActualStatus, type TestOutcome } from './expectations';
+import { isScenario, runScenario } from './run-scenario';
 import { prepareTest, type PreparedTest } from './prepare';
 import { RuleTestHost } from './test-host';
 
@@ -80,7 +81,14 @@ export async function runRuleTests(
   const sorted = sortDiagnostics(diagnostics);
   if (sorted.some((d) => d.severity === 'error') || prepared.length === 0)
     return { reports: [], diagnostics: sorted };
+  return { reports: await runPreparedTests(prepared, options), diagnostics: sorted };
+}
 
+/** Runs tests already checked against their rules (`prepareTest`), one after the other. */
+export async function runPreparedTests(
+  prepared: readonly PreparedTest[],
+  options: RunRuleTestsOptions = {},
+): Promise<RuleTestReport[]> {
   const env = options.env ?? (await createTimeSkippingEnv());
   const host = new RuleTestHost();
   const worker = await Worker.create({
@@ -107,7 +115,7 @@ export async function runRuleTests(
   } finally {
     if (!options.env) await env.teardown();
   }
-  return { reports, diagnostics: sorted };
+  return reports;
 }
 
 async function runOne(
@@ -120,10 +128,29 @@ async function runOne(
   const wallStart = Date.now();
   const runStart = await env.currentTimeMs();
   const { test } = prepared;
-  host.register(workflowId, test.mocks);
-  const outcome = await execute(env, host, prepared, workflowId, runStart, resultTimeoutMs);
-  const runTimeMs = await workflowTime(env, workflowId);
-  const problems = compareOutcome(test, outcome);
+  let outcome: TestOutcome;
+  let problems: string[];
+  let runTimeMs: number;
+  if (isScenario(prepared)) {
+    // v2: several triggers, history, flow control (one run or many).
+    const end = (handle: WorkflowHandle) =>
+      test.expect.status === 'running'
+        ? runningOrEnded(handle, resultTimeoutMs)
+        : resultWithin(handle, resultTimeoutMs);
+    const result = await runScenario(env, host, prepared, workflowId, TASK_QUEUE, end);
+    outcome = {
+      status: result.statuses[0] ?? 'skipped',
+      calls: result.calls,
+      ...((result.messages[0] ?? result.skipped) ? { message: result.messages[0] ?? result.skipped } : {}),
+    };
+    problems = compareScenario(test, result);
+    runTimeMs = (await env.currentTimeMs()) - runStart;
+  } else {
+    host.register(workflowId, test.mocks);
+    outcome = await execute(env, host, prepared, workflowId, runStart, resultTimeoutMs);
+    runTimeMs = await workflowTime(env, workflowId);
+    problems = compareOutcome(test, outcome);
+  }
   return {
     test,
     passed: problems.length === 0,
@@ -219,6 +246,18 @@ function guardSkips(rule: RuleIR, data: Record<string, unknown>, nowMs: number):
   } catch (err) {
     return `the guard failed: ${err instanceof Error ? err.message : String(err)}`;
   }
+}
+
+/** `status: running` in a v2 test: a run still going is terminated and counts as running. */
+async function runningOrEnded(
+  handle: WorkflowHandle,
+  timeoutMs: number,
+): Promise<{ status: ActualStatus; message?: string }> {
+  if ((await settledStatus(handle)) === 'running') {
+    await handle.terminate('opsflow test: expected to be still running').catch(() => undefined);
+    return { status: 'running' };
+  }
+  return resultWithin(handle, timeoutMs);
 }
 
 /** After the timeline: is the run still going? (A query makes the worker catch up first.) */

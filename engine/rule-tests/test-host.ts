@@ -6,9 +6,13 @@ import type {
   OpsflowActivities,
   RunActionInput,
   RunActionOutput,
+  WindowActivities,
+  WindowQuery,
 } from '../../activities';
+import { createReadWindows } from '../../activities';
 import { FailureTypes } from '../../activities/errors';
 import type { MockBehaviour } from '../../dsl';
+import { isPlainObject, type TypedWindowEvent } from '../../dsl/runtime';
 import type { EngineActivities } from '../../workflows/contract';
 
 /** One action call a run started (listed once however many attempts it took). */
@@ -17,6 +21,8 @@ export interface StartedCall {
   readonly args: Readonly<Record<string, unknown>>;
   /** Temporal's activity id: a sequence number in the order the workflow scheduled the calls. */
   readonly order: number;
+  /** When the host first saw it, across every run of a test (several triggers: several runs). */
+  readonly seq: number;
   outcome: 'ok' | 'failed';
   attempts: number;
 }
@@ -25,6 +31,8 @@ interface RunRecord {
   readonly mocks: ReadonlyMap<string, MockBehaviour>;
   readonly calls: Map<string, StartedCall>;
   readonly emits: EmitInput[];
+  /** v2: the test's event log (history, triggers, timeline), which windows in `do` read. */
+  readonly log: readonly TypedWindowEvent[];
 }
 
 /**
@@ -37,8 +45,12 @@ export class RuleTestHost {
   private readonly runs = new Map<string, RunRecord>();
   private sequence = 0;
 
-  register(workflowId: string, mocks: ReadonlyMap<string, MockBehaviour>): void {
-    this.runs.set(workflowId, { mocks, calls: new Map(), emits: [] });
+  register(
+    workflowId: string,
+    mocks: ReadonlyMap<string, MockBehaviour>,
+    log: readonly TypedWindowEvent[] = [],
+  ): void {
+    this.runs.set(workflowId, { mocks, calls: new Map(), emits: [], log });
   }
 
   /** The calls of a run in the order the run started them. */
@@ -51,8 +63,12 @@ export class RuleTestHost {
     return this.runs.get(workflowId)?.emits ?? [];
   }
 
-  activities(): OpsflowActivities & EngineActivities {
+  activities(): OpsflowActivities & WindowActivities & EngineActivities {
     return {
+      readWindows: async (input) => {
+        const record = this.runs.get(Context.current().info.workflowExecution?.workflowId ?? '');
+        return createReadWindows(async (q) => readLog(record?.log ?? [], q))(input);
+      },
       runAction: (input) => this.runAction(input),
       emit: async (input): Promise<EmitOutput> => {
         const record = this.runs.get(Context.current().info.workflowExecution?.workflowId ?? '');
@@ -76,8 +92,15 @@ export class RuleTestHost {
     if (!call) {
       // Activity ids are the workflow's scheduling sequence numbers; fall back to arrival order.
       const scheduled = Number(info.activityId);
-      const order = Number.isFinite(scheduled) ? scheduled : 1e9 + ++this.sequence;
-      call = { action: input.action, args: input.args, order, outcome: 'ok', attempts: 0 };
+      const order = Number.isFinite(scheduled) ? scheduled : 1e9 + this.sequence;
+      call = {
+        action: input.action,
+        args: input.args,
+        order,
+        seq: ++this.sequence,
+        outcome: 'ok',
+        attempts: 0,
+      };
       record.calls.set(input.idempotencyKey, call);
     }
     call.attempts += 1;
@@ -88,4 +111,13 @@ export class RuleTestHost {
     }
     return { result: mock ? mock.result : {} };
   }
+}
+
+/** The events of a window query from a test's log, as the engine's query answers it. */
+function readLog(log: readonly TypedWindowEvent[], q: WindowQuery): TypedWindowEvent[] {
+  return log
+    .filter((e) => e.type === q.event && e.time > q.fromMs && e.time <= q.toMs)
+    .filter((e) => q.equals.every((c) => isPlainObject(e.data) && e.data[c.field] === c.value))
+    .sort((a, b) => a.time - b.time)
+    .slice(0, q.limit);
 }

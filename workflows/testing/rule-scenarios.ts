@@ -32,8 +32,10 @@ export interface Scenario {
   readonly stored?: readonly RunEvent[];
   readonly steps?: readonly ScenarioStep[];
   readonly historyEventLimit?: number;
+  /** v2: events in the log that windows in `do` read, `agoMs` before the run starts. */
+  readonly log?: readonly { readonly type: string; readonly data: unknown; readonly agoMs: number }[];
   readonly expect: {
-    readonly status: 'completed' | 'stopped' | 'failed';
+    readonly status: 'completed' | 'stopped' | 'failed' | 'cancelled';
     /** Every action started, in order (as a set when `concurrent`: `parallel` starts them at once). */
     readonly calls: readonly string[];
     readonly concurrent?: boolean;

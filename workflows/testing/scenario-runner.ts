@@ -5,6 +5,7 @@
  */
 import type { History } from '@temporalio/common/lib/proto-utils';
 import { temporal } from '@temporalio/proto';
+import { CancelledFailure } from '@temporalio/common';
 import { compileRuleSet, type RuleIR } from '../../dsl';
 import { projectRoot } from '../../engine/paths';
 import { readRuleSet } from '../../engine/rule-files';
@@ -27,7 +28,7 @@ export interface HistoryFile {
 
 /** How a scenario's run ended and the actions it started. */
 export interface ScenarioRun {
-  readonly status: 'completed' | 'stopped' | 'failed';
+  readonly status: 'completed' | 'stopped' | 'failed' | 'cancelled';
   readonly calls: readonly string[];
   readonly handle: RunHandle;
 }
@@ -61,6 +62,9 @@ export async function runScenario(
   const mocks: Record<string, unknown | ActionMock> = {};
   for (const [action, value] of Object.entries(scenario.mocks ?? {})) mocks[action] = mockOf(value);
   h.host.reset(mocks);
+  // v2: the event log windows in `do` read, back from the run's start.
+  const start = await h.env.currentTimeMs();
+  h.host.log = (scenario.log ?? []).map((e) => ({ type: e.type, data: e.data, time: start - e.agoMs }));
   const input: RunInput = {
     rule,
     trigger: scenario.trigger,
@@ -84,8 +88,9 @@ export async function runScenario(
   let status: ScenarioRun['status'];
   try {
     status = (await handle.result()).status;
-  } catch {
-    status = 'failed';
+  } catch (err) {
+    const cause = (err as { cause?: unknown }).cause;
+    status = cause instanceof CancelledFailure ? 'cancelled' : 'failed';
   }
   return { status, calls: h.host.actions(), handle };
 }

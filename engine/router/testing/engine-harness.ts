@@ -10,7 +10,6 @@ import { createApprovalActivities } from '../../approvals/inbox';
 import type { RunActionInput, RunActionOutput } from '../../../activities/contract';
 import { freshDatabase, type FreshDatabase } from '../../db/testing/fresh-database';
 import { createEmitEvent } from '../../ingest/emit';
-import { createStoreRunFailed } from '../../ingest/run-failed';
 import { EventStore } from '../../ingest/event-store';
 import { ActiveRuleCache } from '../../registry/active-rules';
 import { RuleRegistry } from '../../registry/registry';
@@ -19,6 +18,7 @@ import { quietTemporalRuntime } from '../../temporal/testing/quiet-runtime';
 import { Router, type RouterOptions } from '../router';
 import { createGateActivities } from '../gate-route';
 import { createSubscriptionActivities } from '../subscriptions';
+import { createReadWindow } from '../../windows/read-window';
 
 export interface EngineHarness {
   readonly database: FreshDatabase;
@@ -63,6 +63,7 @@ export async function startEngineHarness(
       config: {},
       connectors: [],
       emitEvent: createEmitEvent(store),
+      readWindow: createReadWindow(db),
     });
     worker = await Worker.create({
       connection: native,
@@ -74,10 +75,10 @@ export async function startEngineHarness(
           return options.runAction ? options.runAction(input) : { result: { ok: true } };
         },
         emit: real.emit,
+        readWindows: real.readWindows,
         ...createSubscriptionActivities({ db, client }),
         ...createApprovalActivities(db),
         ...createGateActivities({ db, client, taskQueue, replaceGraceMs: 5000 }),
-        storeRunFailed: createStoreRunFailed(store),
       },
       maxConcurrentWorkflowTaskExecutions: 50,
     });
