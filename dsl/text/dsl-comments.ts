@@ -8,7 +8,7 @@
  * are also member names, as in `event.end`).
  */
 import type { IToken, TokenType } from 'chevrotain';
-import type { Clause, Decl, FieldDecl, IfBranch, RuleDecl, Stmt } from '../ast/ast';
+import type { Clause, Decl, FieldDecl, IfBranch, RuleDecl, Stmt, WaitCase } from '../ast/ast';
 import { attachComments, block, branchLinesOf, LineTable, linesOf, trailOf } from '../ast/attach-comments';
 import type { LayoutBlock, LayoutItem, LineSink, LocatedComment } from '../ast/attach-comments';
 import { tokenEnd } from './cst-access';
@@ -124,6 +124,8 @@ class DslLayout {
         const open = first ? tokenEnd(first) : start;
         return this.item(s, s.span, [block(open, close, items, linesOf(s, 'endComments'))]);
       }
+      case 'wait_first':
+        return this.item(s, s.span, [this.waitFirstContent(s)]);
       case 'for_each': {
         const body = s.body.map((x) => this.stmt(x));
         const content = block(this.end(s.list.span), this.closer(s.span), body, linesOf(s, 'endComments'));
@@ -132,6 +134,32 @@ class DslLayout {
       default:
         return this.simple(s, s.span);
     }
+  }
+
+  /** The cases of a `wait for first` (each with its statements), then `within` and its statements. */
+  private waitFirstContent(s: Extract<Stmt, { kind: 'wait_first' }>): LayoutBlock {
+    const close = this.closer(s.span);
+    const start = this.start(s.span);
+    const first = this.find(start, close, T.First);
+    const items = s.cases.map((c): LayoutItem => {
+      const header = Math.max(...[c.event.span, c.as?.span, c.where?.span].map((p) => (p ? this.end(p) : 0)));
+      const body = block(
+        header,
+        this.end(c.span),
+        c.body.map((x) => this.stmt(x)),
+      );
+      return this.item(c, c.span, [body]);
+    });
+    const lastCase = s.cases[s.cases.length - 1];
+    if (s.within && s.onTimeout) {
+      const word = this.find(lastCase ? this.end(lastCase.span) : start, close, T.Within);
+      const open = this.end(s.within.span);
+      const lead = linesOf(s, 'onTimeoutComments');
+      items.push(
+        ...(word ? [this.marker(word, open, s.onTimeout, lead)] : s.onTimeout.map((x) => this.stmt(x))),
+      );
+    }
+    return block(first ? tokenEnd(first) : start, close, items, linesOf(s, 'endComments'));
   }
 
   private ifContent(s: Extract<Stmt, { kind: 'if' }>): LayoutBlock {
@@ -175,7 +203,7 @@ class DslLayout {
     return { start, end, line: this.lines.lineOf(start), lead, blocks: [stmts] };
   }
 
-  private simple(node: Decl | Clause | Stmt | FieldDecl, span: Span): LayoutItem {
+  private simple(node: Decl | Clause | Stmt | FieldDecl | WaitCase, span: Span): LayoutItem {
     return this.item(node, span, []);
   }
 

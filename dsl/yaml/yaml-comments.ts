@@ -168,6 +168,8 @@ class YamlLayout {
           }),
         );
       }
+      case 'wait_first':
+        return content(this.waitFirstItems(node, s));
       case 'for_each': {
         const pair = this.pairOf(node, 'do');
         const found = pair && this.steps(pair, linesOf(s, 'comments'), s.body);
@@ -176,6 +178,31 @@ class YamlLayout {
       default:
         return [];
     }
+  }
+
+  /** The cases of a `wait_first` (each a list item with its `do:`), then `within:` and `on_timeout:`. */
+  private waitFirstItems(node: YAMLMap, s: Extract<Stmt, { kind: 'wait_first' }>): LayoutItem[] {
+    const items: LayoutItem[] = [];
+    const value = this.pairOf(node, 'wait_first')?.value;
+    if (isSeq(value) && value.items.length === s.cases.length) {
+      s.cases.forEach((c, k) => {
+        const at = value.items[k];
+        const from = this.dashOf(value, k) ?? (isNode(at) ? at.range?.[0] : undefined);
+        if (from === undefined) return;
+        const to = this.reach(from);
+        const doPair = isMap(at) ? this.pairOf(at, 'do') : undefined;
+        const body = doPair && this.steps(doPair, linesOf(c, 'comments'), c.body);
+        items.push(this.item(c, from, to, body ? [block(from, to, [body])] : []));
+      });
+    }
+    const withinPair = this.pairOf(node, 'within');
+    const within = withinPair && this.around(withinPair, linesOf(s, 'onTimeoutComments'), () => []);
+    if (within) items.push(within);
+    const timeoutPair = this.pairOf(node, 'on_timeout');
+    const timeout =
+      timeoutPair && s.onTimeout && this.steps(timeoutPair, linesOf(s, 'onTimeoutComments'), s.onTimeout);
+    if (timeout) items.push(timeout);
+    return items;
   }
 
   /** `then:` and `else:` of one `if` map; an `else:` holding the next `if` of the chain nests. */
