@@ -51,6 +51,48 @@ module.exports = tseslint.config(
     rules: { 'no-restricted-imports': ['error', { patterns: [DSL_FACES] }] },
   },
   {
+    // The language server (lsp/) takes the rule language through the `dsl` face only, and nothing
+    // of the engine, the API, workflows or activities; the rest of opsflow uses lsp/ through its
+    // face, lsp/index.ts (the `opsflow lsp` command loads it).
+    files: ['lsp/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            DSL_FACES,
+            {
+              regex: '(^|/)dsl/runtime(/|$)',
+              message: 'lsp/ uses the rule language through the `dsl` face.',
+            },
+            {
+              regex: '^\\.\\./(\\.\\./)*(engine|api|workflows|activities|console)(/|$)',
+              message: 'lsp/ imports only the `dsl` face of opsflow.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['**/*.ts'],
+    ignores: ['dsl/**', 'lsp/**', 'api/**', 'workflows/**', 'bench/**', 'faults/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            DSL_FACES,
+            {
+              regex: '(^|/)lsp/(?!index$)',
+              message: 'import the language server through its face: `lsp` (lsp/index.ts).',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     // The API uses the router through its face, engine/router/index.ts, never its internals.
     files: ['api/**/*.ts'],
     rules: {

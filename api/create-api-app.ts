@@ -9,6 +9,9 @@ import { EventStore } from '../engine/ingest/event-store';
 import { ActiveRuleCache } from '../engine/registry/active-rules';
 import { RuleRegistry } from '../engine/registry/registry';
 import { AppModule } from './app.module';
+import { ApiKeysService } from './auth/api-keys.service';
+import { authenticateBeforeBody } from './auth/early-auth';
+import { addBoundedJsonParsers } from './common/json-body';
 import { answerMethodNotAllowed } from './common/method-not-allowed';
 import { ProblemFilter } from './common/problem.filter';
 import {
@@ -105,14 +108,12 @@ export async function createApiApp(options: ApiAppOptions): Promise<NestFastifyA
     );
     done();
   });
+  // Before the body is read: an anonymous body costs no parse.
+  authenticateBeforeBody(fastify, new ApiKeysService({ db, client, taskQueue, config }));
   // JSON only: text/plain would reach the routes as a string; anything but JSON is a 415.
   fastify.removeContentTypeParser('text/plain');
-  // CloudEvents' structured and batched modes are JSON too.
-  fastify.addContentTypeParser(
-    ['application/cloudevents+json', 'application/cloudevents-batch+json'],
-    { parseAs: 'string' },
-    fastify.getDefaultJsonParser('error', 'error'),
-  );
+  // JSON (CloudEvents' structured and batched modes too), bounded in nesting depth.
+  addBoundedJsonParsers(fastify);
   const app = await NestFactory.create<NestFastifyApplication>(
     AppModule.forRoot({ db, client, taskQueue, config }, engine, {
       client,

@@ -6,6 +6,7 @@ import { registerApi } from './commands/api';
 import { registerCheck } from './commands/check';
 import { registerCompile } from './commands/compile';
 import { registerFmt } from './commands/fmt';
+import { registerLsp } from './commands/lsp';
 import { registerMigrate } from './commands/migrate';
 import { registerStart } from './commands/start';
 import { registerTest } from './commands/test';
@@ -39,6 +40,7 @@ export function buildProgram(
   registerWorker(program, io, setExit);
   if (extensions.apiPart) registerApi(program, io, setExit, extensions.apiPart);
   registerMigrate(program, io, setExit);
+  registerLsp(program, io, setExit);
   return program;
 }
 

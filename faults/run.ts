@@ -9,13 +9,21 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { apiKill } from './api-kill';
 import { cluster } from './cluster';
+import { flowControlKill } from './flow-control-kill';
 import { postgresRestart } from './postgres-restart';
 import { redeploy } from './redeploy';
 import type { Check, FaultContext, Figures, Scenario } from './scenario';
 import { temporalRestart } from './temporal-restart';
 import { workerKill } from './worker-kill';
 
-const SCENARIOS: readonly Scenario[] = [workerKill, temporalRestart, apiKill, postgresRestart, redeploy];
+const SCENARIOS: readonly Scenario[] = [
+  workerKill,
+  temporalRestart,
+  apiKill,
+  postgresRestart,
+  redeploy,
+  flowControlKill,
+];
 /** Run only when named (`npm run test:cluster` names `cluster`): not part of `npm run test:faults`. */
 const NAMED_ONLY: readonly Scenario[] = [cluster];
 /** A scenario taking longer than this (or its own `timeoutMs`) is stopped and counted as failed. */

@@ -33,6 +33,9 @@ describe('import boundaries', () => {
     ['dsl/runtime/fast/some-file.ts', '../evaluator'],
     ['api/runs/some-file.ts', '../../engine/router'],
     ['api/test/some-file.ts', '../../engine/registry/registry'],
+    ['lsp/some-file.ts', '../dsl'],
+    ['engine/commands/some-file.ts', '../../lsp'],
+    ['bench/some-file.ts', '../lsp/testing/lsp-client'],
   ])('%s may import %s', async (path, spec) => {
     expect(await restricted(path, use(spec))).toEqual([]);
   });
@@ -56,6 +59,9 @@ describe('import boundaries', () => {
     ['api/runs/some-file.ts', '../../engine/router/manual', 'through engine/router'],
     ['api/test/some-file.ts', '../../engine/router/testing/engine-harness', 'through engine/router'],
     ['api/some-file.ts', '../dsl/core', 'faces'],
+    ['lsp/some-file.ts', '../dsl/runtime', 'the `dsl` face'],
+    ['lsp/some-file.ts', '../engine/paths', 'only the `dsl` face'],
+    ['engine/commands/some-file.ts', '../../lsp/server', 'through its face'],
   ])('%s may not import %s', async (path, spec, why) => {
     const messages = await restricted(path, use(spec));
     expect(messages).toHaveLength(1);

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Provisions the browser of the console tests and bench (`npm run test:console`,
 # `npm run bench:console`): Debian's `chromium` package, apt-installed when missing (Playwright's
-# own browser download cannot work here). Prints the browser's path. `CHROMIUM_PATH` overrides.
+# own browser download cannot work here), and a Chinese font (WenQuanYi Micro Hei) when the machine
+# has none, so the Simplified Chinese console is legible in the screenshots. Prints the browser's
+# path. `CHROMIUM_PATH` overrides.
 set -euo pipefail
 
 if [ -n "${CHROMIUM_PATH:-}" ]; then
@@ -30,6 +32,19 @@ if ! find_chromium >/dev/null; then
   echo "installing Debian's chromium package (apt-get)" >&2
   $sudo apt-get update >&2
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y --no-install-recommends chromium >&2
+fi
+
+# Without a CJK font Chromium draws Chinese text as boxes (the console works, the screenshots of
+# docs/console/ do not read). Best effort: a machine without apt keeps its own fonts.
+if command -v fc-list >/dev/null 2>&1 && [ -z "$(fc-list :lang=zh 2>/dev/null)" ] && command -v apt-get >/dev/null 2>&1; then
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  echo "installing a Chinese font for Chromium (fonts-wqy-microhei)" >&2
+  if ! DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y --no-install-recommends fonts-wqy-microhei >&2; then
+    $sudo apt-get update >&2 &&
+      DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y --no-install-recommends fonts-wqy-microhei >&2 ||
+      echo "no Chinese font installed: Chinese text shows as boxes in screenshots" >&2
+  fi
 fi
 
 find_chromium || { echo "chromium is still not found after apt-get install" >&2; exit 1; }

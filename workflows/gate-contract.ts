@@ -15,6 +15,8 @@ export const GATE_WORKFLOW_TYPE = 'opsflowGate';
 export interface GateTriggerInput {
   readonly event: RunEvent;
   readonly version: number;
+  /** The id the router gave the trigger's run (by rule, key value and, for `parallel`, event). */
+  readonly runWorkflowId?: string;
   /** The key's previous event (rules using `previous`), null when it had none. */
   readonly previous?: RunEvent | null;
 }

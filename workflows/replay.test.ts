@@ -7,8 +7,9 @@ import type { HistoryFile } from './testing/scenario-runner';
 import { exampleRules, historyFromPlain } from './testing/scenario-runner';
 
 // Version safety: every saved history (runs of the example rules, recorded by
-// `workflows/testing/record-histories.ts`, one folder per interpreter version) must replay against
-// the current interpreter without a determinism error. A change that would break runs in flight
+// `workflows/testing/record-histories.ts`, one folder per interpreter version; and runs of the
+// flow-control gate in `gate/`, recorded by `engine/router/testing/record-gate-histories.ts`) must
+// replay against the current workflows without a determinism error. A change that would break runs in flight
 // fails here; guard it with `patched()`.
 
 quietTemporalRuntime();

@@ -2,6 +2,7 @@ import { Inject, Injectable, type CanActivate, type ExecutionContext } from '@ne
 import { Reflector } from '@nestjs/core';
 import { ProblemError } from '../common/problems';
 import { ApiKeysService } from './api-keys.service';
+import { bearerToken } from './bearer';
 import { ACCESS_KEY, type Access, type AuthenticatedRequest } from './role.decorator';
 import { roleAllows } from './roles';
 
@@ -24,7 +25,9 @@ export class AuthGuard implements CanActivate {
     if (access === 'public') return true;
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
     const token = bearerToken(request.headers.authorization);
-    const principal = token === undefined ? undefined : await this.keys.authenticate(token);
+    // A request with a body was authenticated before it was read (`early-auth.ts`).
+    const principal =
+      request.principal ?? (token === undefined ? undefined : await this.keys.authenticate(token));
     if (!principal) {
       throw new ProblemError(
         401,
@@ -48,9 +51,4 @@ export class AuthGuard implements CanActivate {
     request.principal = principal;
     return true;
   }
-}
-
-function bearerToken(header: string | undefined): string | undefined {
-  const match = header === undefined ? null : /^Bearer\s+(\S+)\s*$/i.exec(header);
-  return match ? match[1] : undefined;
 }

@@ -2,12 +2,13 @@ import { Body, Controller, Get, HttpCode, Inject, Param, Post, Res } from '@nest
 import type { FastifyReply } from 'fastify';
 import { RuleRegistry } from '../../engine/registry/registry';
 import type { DeployPlan, RuleChange } from '../../engine/registry/records';
-import { diagnosticsToJson, validateRuleFiles, type DiagnosticJson } from '../../engine/rule-validation';
+import { diagnosticsToJson, type DiagnosticJson } from '../../engine/rule-validation';
 import { ApiBody, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal } from '../auth/role.decorator';
 import type { Principal } from '../auth/roles';
 import { RuleDiagnosticsError } from '../common/problems';
 import { ApiRoute } from '../openapi/api-route.decorator';
+import { RuleCompiler } from './rule-compiler.service';
 import { RuleViews, type RuleView } from './rule-views.service';
 import { readRuleFilesBody } from './rules.dto';
 import {
@@ -43,6 +44,7 @@ export class RulesController {
   constructor(
     @Inject(RuleRegistry) private readonly registry: RuleRegistry,
     @Inject(RuleViews) private readonly views: RuleViews,
+    @Inject(RuleCompiler) private readonly compiler: RuleCompiler,
   ) {}
 
   /**
@@ -69,8 +71,13 @@ export class RulesController {
     errors: [400, 413, 415, 422],
   })
   @ApiBody({ type: ValidateRulesBodySchema })
-  validate(@Body() body: unknown): { ok: boolean; diagnostics: readonly DiagnosticJson[] } {
-    return validateRuleFiles(readRuleFilesBody(body, false).files);
+  async validate(@Body() body: unknown): Promise<{ ok: boolean; diagnostics: readonly DiagnosticJson[] }> {
+    // In a worker thread: other requests are answered while a large set compiles.
+    const { diagnostics } = await this.compiler.compile(readRuleFilesBody(body, false).files);
+    return {
+      ok: !diagnostics.some((d) => d.severity === 'error'),
+      diagnostics: diagnosticsToJson(diagnostics),
+    };
   }
 
   /** One rule with the source text of its current version; 404 for an unknown name. */
@@ -109,10 +116,15 @@ export class RulesController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<DeploymentResult> {
     const { files, message, prune, dryRun } = readRuleFilesBody(body, true);
+    const compiled = await this.compiler.compile(files);
     const result = await this.registry.deploy(
       files,
       { author: principal.name, ...(message !== undefined ? { message } : {}) },
-      { ...(prune !== undefined ? { prune } : {}), ...(dryRun !== undefined ? { dryRun } : {}) },
+      {
+        compiled,
+        ...(prune !== undefined ? { prune } : {}),
+        ...(dryRun !== undefined ? { dryRun } : {}),
+      },
     );
     if (!result.ok) throw new RuleDiagnosticsError(diagnosticsToJson(result.diagnostics));
     if (result.dryRun) reply.status(200);

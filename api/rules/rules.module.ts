@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { RunsModule } from '../runs/runs.module';
+import { RuleCompiler } from './rule-compiler.service';
 import { RuleHistoryController } from './rule-history.controller';
 import { RuleViews } from './rule-views.service';
 import { RulesController } from './rules.controller';
@@ -8,7 +9,7 @@ import { RulesController } from './rules.controller';
 @Module({
   imports: [RunsModule],
   controllers: [RulesController, RuleHistoryController],
-  providers: [RuleViews],
+  providers: [RuleViews, RuleCompiler],
   exports: [RuleViews],
 })
 export class RulesModule {}

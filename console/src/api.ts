@@ -19,8 +19,29 @@ export function storedToken(): string | null {
 }
 
 export function storeToken(token: string | null): void {
-  if (token === null) sessionStorage.removeItem(TOKEN_KEY);
-  else sessionStorage.setItem(TOKEN_KEY, token);
+  if (token === null) {
+    sessionStorage.removeItem(TOKEN_KEY);
+    sessionStorage.removeItem(WHOAMI_KEY);
+  } else sessionStorage.setItem(TOKEN_KEY, token);
+}
+
+const WHOAMI_KEY = 'opsflow.whoami';
+
+/**
+ * The last whoami of this tab's token: a reload shows the page at once with it, while whoami is
+ * asked again (a changed role or a revoked key then takes effect within the same second).
+ */
+export function storedWhoami(): Whoami | null {
+  try {
+    const text = sessionStorage.getItem(WHOAMI_KEY);
+    return text ? (JSON.parse(text) as Whoami) : null;
+  } catch {
+    return null;
+  }
+}
+
+export function storeWhoami(who: Whoami): void {
+  sessionStorage.setItem(WHOAMI_KEY, JSON.stringify(who));
 }
 
 /** Called when the API says the token is no longer valid (401): the app signs out. */

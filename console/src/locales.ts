@@ -8,6 +8,9 @@ export const en = {
     signOut: 'Sign out',
     language: 'Language',
     signedInAs: 'Signed in as {{name}} ({{role}})',
+    nothing: 'Nothing to show',
+    nothingHint:
+      'A key with the role {{role}} may not read any page of the console (an ingest key only posts events).',
   },
   nav: {
     label: 'Main',
@@ -47,7 +50,7 @@ export const en = {
     title: 'Overview',
     window: 'Runs by status over the last {{hours}} h, failing rules first',
     pending: 'Pending approvals: {{count}}',
-    openInbox: 'Open the approvals inbox',
+    openInbox: 'Open the inbox',
     rule: 'Rule',
     state: 'State',
     lastRun: 'Last run',
@@ -82,6 +85,7 @@ export const en = {
     created: 'Deployed',
     current: 'current',
     runs: 'Runs of this rule',
+    allOfThem: 'Show them all',
     listHint: 'A list of the yes/no, text or number values, separated by commas, or JSON',
     showingVersion: 'Version {{version}}',
     line: 'Line {{line}}',
@@ -101,6 +105,14 @@ export const en = {
     since: 'Started after',
     until: 'Started before',
     event: 'Event',
+  },
+  bulk: {
+    title: 'Rerun the runs of this filter',
+    hint: 'Each matching run not rerun or retried before is rerun once, oldest first, at a bounded rate.',
+    count: 'Count matching runs',
+    matching: '{{count}} runs match.',
+    start: 'Rerun {{count}} runs',
+    progress: '{{done}} of {{total}} rerun, {{failed}} failed',
   },
   run: {
     title: 'Run {{id}}',
@@ -140,6 +152,7 @@ export const en = {
     by: 'decided by group {{group}}',
     until: 'until {{time}}',
     eventWait: 'event {{type}} where {{field}} = {{value}}',
+    triggerKinds: { event: 'event', manual: 'manual', schedule: 'schedule' },
   },
   events: {
     title: 'Events',
@@ -241,6 +254,8 @@ export const zhCN: typeof en = {
     signOut: '退出登录',
     language: '语言',
     signedInAs: '已登录：{{name}}（{{role}}）',
+    nothing: '没有可显示的内容',
+    nothingHint: '角色为 {{role}} 的密钥无权查看控制台的任何页面（ingest 密钥只能提交事件）。',
   },
   nav: {
     label: '主导航',
@@ -315,6 +330,7 @@ export const zhCN: typeof en = {
     created: '部署时间',
     current: '当前',
     runs: '该规则的运行',
+    allOfThem: '查看全部',
     listHint: '用逗号分隔的值，或 JSON 数组',
     showingVersion: '版本 {{version}}',
     line: '第 {{line}} 行',
@@ -334,6 +350,14 @@ export const zhCN: typeof en = {
     since: '开始于之后',
     until: '开始于之前',
     event: '事件',
+  },
+  bulk: {
+    title: '批量重新运行符合筛选条件的运行',
+    hint: '每个符合条件且之前未重新运行或重试过的运行，按时间从早到晚各重新运行一次，速率受限。',
+    count: '统计符合条件的运行',
+    matching: '共有 {{count}} 个运行符合条件。',
+    start: '重新运行 {{count}} 个运行',
+    progress: '已重新运行 {{done}} / {{total}}，失败 {{failed}}',
   },
   run: {
     title: '运行 {{id}}',
@@ -373,6 +397,7 @@ export const zhCN: typeof en = {
     by: '由 {{group}} 组决定',
     until: '直到 {{time}}',
     eventWait: '事件 {{type}}，条件 {{field}} = {{value}}',
+    triggerKinds: { event: '事件', manual: '手动', schedule: '定时' },
   },
   events: {
     title: '事件',

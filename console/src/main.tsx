@@ -1,8 +1,18 @@
 import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { LocationProvider, Route, Router, useLocation } from 'preact-iso';
-import { api, setUnauthorizedHandler, storedToken, storeToken, type Whoami } from './api';
-import { Layout } from './components/layout';
+import {
+  api,
+  setUnauthorizedHandler,
+  storedToken,
+  storedWhoami,
+  storeToken,
+  storeWhoami,
+  type Whoami,
+} from './api';
+import { Page } from './components/common';
+import { Layout, NAV } from './components/layout';
+import { t } from './i18n';
 import { i18next, initI18n } from './i18n';
 import { ApprovalsPage } from './pages/approvals';
 import { AuditPage } from './pages/audit';
@@ -23,8 +33,21 @@ function Redirect({ to }: { to: string }) {
   return null;
 }
 
+/** `/console` and unknown paths: the first page the key may see (an ingest key has none). */
+function Home({ session }: { session: Whoami }) {
+  const first = NAV.find((item) => session.permissions.includes(item.permission));
+  if (first) return <Redirect to={first.path} />;
+  return (
+    <Page title={t('app.nothing')}>
+      <p>{t('app.nothingHint', { role: session.role })}</p>
+    </Page>
+  );
+}
+
 function App() {
-  const [session, setSession] = useState<Whoami | null | undefined>(storedToken() ? undefined : null);
+  const [session, setSession] = useState<Whoami | null | undefined>(
+    storedToken() ? (storedWhoami() ?? undefined) : null,
+  );
   const [, setLanguage] = useState(i18next.language);
 
   useEffect(() => {
@@ -37,7 +60,10 @@ function App() {
     const token = storedToken();
     if (token) {
       api<Whoami>('GET', '/v1/whoami')
-        .then(setSession)
+        .then((who) => {
+          storeWhoami(who);
+          setSession(who);
+        })
         .catch(() => {
           storeToken(null);
           setSession(null);
@@ -52,6 +78,7 @@ function App() {
       <SignInPage
         onSignedIn={(token, who) => {
           storeToken(token);
+          storeWhoami(who);
           setSession(who);
         }}
       />
@@ -75,7 +102,7 @@ function App() {
           <Route path="/console/approvals" component={ApprovalsPage} />
           <Route path="/console/schedules" component={SchedulesPage} />
           <Route path="/console/audit" component={AuditPage} />
-          <Route default component={() => <Redirect to="/console/overview" />} />
+          <Route default component={() => <Home session={session} />} />
         </Router>
       </Layout>
     </SessionContext.Provider>

@@ -77,7 +77,46 @@ function runStatus(page: Page): Locator {
   return page.locator('.run-status');
 }
 
-async function shot(page: Page, name: string): Promise<void> {
+const NAV = ['Overview', 'Rules', 'Runs', 'Events', 'Approvals', 'Schedules', 'Audit'];
+const ACTIONS = [
+  'Approve',
+  'Reject',
+  'Cancel run',
+  'Rerun',
+  'Retry',
+  'Enable',
+  'Disable',
+  'Pause',
+  'Resume',
+  'Roll back',
+  'Run now',
+];
+
+/**
+ * The names of the contract find one element each as a test would look them up, by Playwright's
+ * default (case-insensitive substring) match: no other link says `approvals`, no other button
+ * `retry`. Each page has exactly one `h1`.
+ */
+async function namesAreUnambiguous(page: Page): Promise<void> {
+  for (const name of NAV) {
+    assert.equal(
+      await page.getByRole('link', { name }).count(),
+      1,
+      `links named like ${name} on ${page.url()}`,
+    );
+  }
+  for (const name of ACTIONS) {
+    assert.ok(
+      (await page.getByRole('button', { name }).count()) <= 1,
+      `buttons named like ${name} on ${page.url()}`,
+    );
+  }
+  assert.equal(await page.getByRole('heading', { level: 1 }).count(), 1, `h1 on ${page.url()}`);
+}
+
+/** Saves the page's screenshot; a signed-in English page is checked for its names first. */
+async function shot(page: Page, name: string, signedInEnglish = true): Promise<void> {
+  if (signedInEnglish) await namesAreUnambiguous(page);
   await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
 }
 
@@ -105,7 +144,7 @@ async function scenario(browser: Browser, server: OpsflowServer, warehouse: Ware
   await step('sign in with the admin token', async () => {
     await page.goto(`${baseUrl}/console`);
     await page.getByRole('heading', { level: 1, name: 'Sign in' }).waitFor();
-    await shot(page, 'sign-in');
+    await shot(page, 'sign-in', false);
     await page.getByLabel('Token').fill('not-a-token');
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByRole('alert').waitFor();
@@ -166,6 +205,14 @@ async function scenario(browser: Browser, server: OpsflowServer, warehouse: Ware
     );
     await page.getByText('Retry of').waitFor();
     await shot(page, 'run-retried');
+  });
+
+  await step('a bulk rerun of the failed runs counts none left: the one failed run was retried', async () => {
+    await page.goto(`${baseUrl}/console/runs?rule=ship_order&status=failed`);
+    await page.getByRole('heading', { level: 1, name: 'Runs' }).waitFor();
+    await page.getByText('Rerun the runs of this filter').click();
+    await page.getByRole('button', { name: 'Count matching runs' }).click();
+    await page.getByText('0 runs match.').waitFor();
   });
 
   await step('approve a held order from the inbox, with a comment', async () => {
@@ -270,6 +317,15 @@ async function scenario(browser: Browser, server: OpsflowServer, warehouse: Ware
       assert.equal(await viewer.getByRole('button', { name }).count(), 0, `a viewer is offered ${name}`);
     }
     await viewer.close();
+    // An ingest key may only post events: no page, and no link to one.
+    const ingest = await server.api<{ token: string }>('POST', '/v1/keys', { name: 'shop', role: 'ingest' });
+    const shop = await browser.newPage({ locale: 'en-US' });
+    await shop.goto(`${baseUrl}/console`);
+    await shop.getByLabel('Token').fill(ingest.token);
+    await shop.getByRole('button', { name: 'Sign in' }).click();
+    await shop.getByRole('heading', { level: 1, name: 'Nothing to show' }).waitFor();
+    assert.equal(await shop.getByRole('navigation', { name: 'Main' }).getByRole('link').count(), 0);
+    await shop.close();
   });
 
   await step('the console in Simplified Chinese (browser language), and switching back', async () => {
@@ -281,7 +337,11 @@ async function scenario(browser: Browser, server: OpsflowServer, warehouse: Ware
     await zh.getByRole('heading', { level: 1, name: '概览' }).waitFor();
     await zh.getByRole('link', { name: '运行', exact: true }).click();
     await zh.getByRole('cell', { name: '已完成' }).first().waitFor();
-    await shot(zh, 'runs-zh-CN');
+    await shot(zh, 'runs-zh-CN', false);
+    await zh.getByRole('row').filter({ hasText: '失败' }).getByRole('link').first().click();
+    await hasText(runStatus(zh), '失败');
+    await shot(zh, 'run-zh-CN', false);
+    await zh.getByRole('link', { name: '运行', exact: true }).click();
     await zh.getByLabel('语言').selectOption('en');
     await zh.getByRole('heading', { level: 1, name: 'Runs' }).waitFor();
     await zh.close();

@@ -17,6 +17,9 @@ export const ADMIN_TOKEN = 'console-test-admin-token-0123456789';
 export interface OpsflowServer {
   readonly baseUrl: string;
   readonly dir: string;
+  /** The embedded Temporal dev server (`127.0.0.1:PORT`) and the task queue of its worker. */
+  readonly temporalAddress: string;
+  readonly taskQueue: string;
   /** Calls the API as admin (or with `token`); throws with the problem on an error status. */
   api<T>(method: string, path: string, body?: unknown, token?: string): Promise<T>;
   output(): string;
@@ -92,6 +95,8 @@ export async function startOpsflow(
   return {
     baseUrl,
     dir,
+    temporalAddress: `127.0.0.1:${temporalPort}`,
+    taskQueue: childEnv.OPSFLOW_TASK_QUEUE,
     async api<T>(method: string, path: string, body?: unknown, token = ADMIN_TOKEN): Promise<T> {
       const res = await fetch(`${baseUrl}${path}`, {
         method,

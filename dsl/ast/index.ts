@@ -31,3 +31,4 @@ export type {
 } from './ast';
 export { attachComments, type SourceComment, type LocatedComment } from './attach-comments';
 export { stripSpans } from './strip-spans';
+export { exprChildren, exprDeeperThan } from './expr-depth';

@@ -66,10 +66,14 @@ describe('the checker refuses what the evaluator would (issue 12)', () => {
   );
 
   it('refuses an expression with more parts than the step budget', () => {
+    // In the DSL form the rule's token limit comes first; the YAML form reaches the checker.
     const items = Array.from({ length: DEFAULT_EVAL_BUDGET + 1 }, () => '1').join(', ');
-    const result = compile(ruleWith(`event.n in [${items}]`));
-    expect(result.diagnostics.map((d) => [d.code, d.span.line, d.span.column])).toEqual([
-      ['expression-too-large', 9, 8],
+    const result = compileRuleSet([
+      { path: 'e.rule', content: EVENT },
+      { path: 'r.rule.yaml', content: `rule: r\non: e\nwhen: "event.n in [${items}]"\ndo:\n  - log: x\n` },
+    ]);
+    expect(result.diagnostics.map((d) => [d.code, d.span.file, d.span.line])).toEqual([
+      ['expression-too-large', 'r.rule.yaml', 3],
     ]);
   });
 
@@ -81,6 +85,11 @@ describe('the checker refuses what the evaluator would (issue 12)', () => {
       ['rule-too-large', 'r.rule', 7],
     ]);
     expect(result.diagnostics[0].message).toContain(`${MAX_RULE_IR_BYTES / 1024} KiB`);
+    // The 3.8 MiB rule of 108,000 `if` blocks is refused before it is parsed, at the rule.
+    const huge = compile(ruleWith('true', '  if event.n > 1\n    log "x"\n  end\n'.repeat(108_000)));
+    expect(huge.diagnostics.map((d) => [d.code, d.span.file, d.span.line, d.span.column])).toEqual([
+      ['rule-too-large', 'r.rule', 7, 1],
+    ]);
     // Well under it, the same rule compiles.
     expect(compile(ruleWith('true', body.slice(0, body.length / 4))).diagnostics).toEqual([]);
   });

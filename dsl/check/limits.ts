@@ -6,6 +6,7 @@
  * exhaust the checker's stack either; every later walk of the IR is bounded by the same depth.
  */
 import type { Expr } from '../ast/ast';
+import { exprChildren } from '../ast/expr-depth';
 import { Codes, type DiagnosticCode } from '../core/diagnostics';
 import type { Span } from '../core/span';
 import { DEFAULT_EVAL_BUDGET, MAX_DEPTH, MAX_STRING_LENGTH } from '../runtime/evaluator-meter';
@@ -15,34 +16,6 @@ export interface ExprLimitProblem {
   readonly code: DiagnosticCode;
   readonly message: string;
   readonly span: Span;
-}
-
-/** The children of `e` and whether `e` becomes an IR node of its own (parentheses do not). */
-function children(e: Expr): readonly Expr[] {
-  switch (e.kind) {
-    case 'string':
-      return e.parts.flatMap((p) => (p.kind === 'interp' ? [p.expr] : []));
-    case 'list':
-      return e.items;
-    case 'object':
-      return e.fields.map((f) => f.value);
-    case 'member':
-      return [e.object];
-    case 'index':
-      return [e.object, e.index];
-    case 'call':
-      return e.args;
-    case 'unary':
-      return [e.operand];
-    case 'binary':
-      return [e.left, e.right];
-    case 'paren':
-      return [e.expr];
-    case 'window':
-      return e.where ? [e.where] : [];
-    default:
-      return [];
-  }
 }
 
 /**
@@ -80,7 +53,7 @@ export function exprLimitProblem(e: Expr): ExprLimitProblem | undefined {
         };
       }
     }
-    for (const child of children(node)) {
+    for (const child of exprChildren(node)) {
       stack.push({ e: child, depth: child.kind === 'paren' ? depth : depth + 1 });
     }
   }

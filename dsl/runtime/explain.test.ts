@@ -1,4 +1,6 @@
-import { explainGuard, formatExplanation } from './explain';
+import { explainGuard, formatExplanation, MAX_EXPLANATION_BYTES, TRUNCATED_MARKER } from './explain';
+import { exprText, MAX_EXPR_TEXT } from './expr-text';
+import type { ExprIR } from './ir';
 import { E } from '../testing/ast-builders';
 import { compileExpr } from '../testing/compile-expr';
 import { ctx, event } from '../testing/eval-fixtures';
@@ -52,5 +54,67 @@ describe('explainGuard', () => {
     const x = explain(broken);
     expect(x.value).toBe('error');
     expect(x.message).toContain('failed: cannot compute null + 1');
+  });
+});
+
+describe('explanation size (issue 12)', () => {
+  const span = { file: 'r.rule', line: 1, column: 1, endLine: 1, endColumn: 2 };
+  const compare = (i: number): ExprIR => ({
+    kind: 'compare',
+    op: '==',
+    mode: 'string',
+    left: {
+      kind: 'member',
+      object: { kind: 'name', name: 'event', span },
+      name: 'sku',
+      optional: false,
+      span,
+    },
+    right: { kind: 'literal', value: `SKU-${i}-of-the-long-list-of-skus-${'x'.repeat(30)}`, span },
+    span,
+  });
+  const or = (left: ExprIR, right: ExprIR): ExprIR => ({ kind: 'or', left, right, span });
+  const bytes = (text: string) => Buffer.byteLength(text, 'utf8');
+
+  it('is linear in the guard: a false chain of 190 ors (about 14 KB)', () => {
+    let guard = compare(0);
+    for (let i = 1; i <= 190; i++) guard = or(guard, compare(i));
+    expect(exprText(guard, Infinity).length).toBeGreaterThan(13_000);
+    const x = explainGuard(guard, { event }, ctx);
+    let messages = 0;
+    const stack = [x];
+    for (let n = stack.pop(); n; n = stack.pop()) {
+      messages += n.message.length + n.expr.length;
+      stack.push(...n.because);
+    }
+    // Every node quotes a bounded piece of its sub-expression: no subtree is written per ancestor.
+    expect(messages).toBeLessThan(381 * 2 * (MAX_EXPR_TEXT + 80));
+    const text = formatExplanation(x);
+    expect(bytes(text)).toBeLessThanOrEqual(MAX_EXPLANATION_BYTES);
+    expect(text.endsWith(TRUNCATED_MARKER)).toBe(true);
+  });
+
+  it('caps a huge guard at 16 KB, quickly, with a marker', () => {
+    // A balanced tree of 2^15 false comparisons: about 1.8 MiB of rule text.
+    let level: ExprIR[] = Array.from({ length: 1 << 15 }, (_, i) => compare(i + 1000));
+    while (level.length > 1) {
+      const next: ExprIR[] = [];
+      for (let i = 0; i < level.length; i += 2) next.push(or(level[i], level[i + 1]));
+      level = next;
+    }
+    const started = Date.now();
+    const text = formatExplanation(explainGuard(level[0], { event }, { ...ctx, budget: 10_000_000 }));
+    expect(Date.now() - started).toBeLessThan(20_000);
+    expect(bytes(text)).toBeLessThanOrEqual(MAX_EXPLANATION_BYTES);
+    expect(text.endsWith(TRUNCATED_MARKER)).toBe(true);
+    expect(text.split('\n')[0]).toMatch(/ was false$/);
+  });
+
+  it('explains a stored guard nested deeper than the checker allows without exhausting the stack', () => {
+    let guard: ExprIR = compare(1);
+    for (let i = 0; i < 20_000; i++) guard = { kind: 'not', operand: guard, span };
+    const text = formatExplanation(explainGuard(guard, { event }, ctx));
+    expect(text).toContain('failed: expressions or values are nested more than 200 levels deep');
+    expect(bytes(text)).toBeLessThanOrEqual(MAX_EXPLANATION_BYTES);
   });
 });

@@ -5,7 +5,9 @@
  * `event.available < event.reorder_point was false: 50 < 10` instead of guessing.
  *
  * Pure, like the evaluator (same budget rules); it never throws: a failing sub-expression is
- * reported in the explanation.
+ * reported in the explanation. Its size is linear in the guard and capped: each node quotes its
+ * sub-expression cut to `MAX_EXPR_TEXT` characters, the walk stops descending once the messages
+ * reach `MAX_EXPLANATION_BYTES`, and the formatted text is cut there with a marker.
  */
 import { EvalError } from './errors';
 import type { EvalContext, EvalScope } from './evaluator';
@@ -28,6 +30,29 @@ export interface GuardExplanation {
   readonly message: string;
   /** The operands that decided an `and`, `or` or `not`; empty for a leaf. */
   readonly because: readonly GuardExplanation[];
+  /** Its operands were left out: the explanation reached its size cap. */
+  readonly truncated?: boolean;
+}
+
+/** The most an explanation holds (UTF-8 bytes of its messages, and of its formatted text). */
+export const MAX_EXPLANATION_BYTES = 16 * 1024;
+
+/** Marks where an explanation was cut. */
+export const TRUNCATED_MARKER = `… (explanation cut at ${MAX_EXPLANATION_BYTES / 1024} KB)`;
+
+/** UTF-8 length without Node's Buffer (this module runs in workflows too). */
+function utf8Length(text: string): number {
+  let n = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x80) n += 1;
+    else if (c < 0x800) n += 2;
+    else if (c >= 0xd800 && c <= 0xdbff) {
+      n += 4;
+      i++;
+    } else n += 3;
+  }
+  return n;
 }
 
 type Outcome = { readonly value: Value } | { readonly error: string };
@@ -37,7 +62,15 @@ function show(value: Value, asDuration: boolean): string {
 }
 
 class Explainer {
+  /** Bytes of messages so far: past the cap, operands are no longer explained. */
+  private used = 0;
+
   constructor(private readonly machine: Machine) {}
+
+  /** Operands to explain, unless the explanation is full already. */
+  private operands(...es: readonly ExprIR[]): GuardExplanation[] | undefined {
+    return this.used > MAX_EXPLANATION_BYTES ? undefined : es.map((x) => this.explain(x));
+  }
 
   private outcome(e: ExprIR): Outcome {
     try {
@@ -60,13 +93,20 @@ class Explainer {
       };
     }
     const value = result.value;
-    const node = (message: string, because: readonly GuardExplanation[] = []): GuardExplanation => ({
-      expr: text,
-      span: e.span,
-      value: previewValue(value),
-      message,
-      because,
-    });
+    const node = (
+      message: string,
+      because: readonly GuardExplanation[] | undefined = [],
+    ): GuardExplanation => {
+      this.used += utf8Length(message) + 1;
+      return {
+        expr: text,
+        span: e.span,
+        value: previewValue(value),
+        message,
+        because: because ?? [],
+        ...(because === undefined ? { truncated: true } : {}),
+      };
+    };
     const was = `${text} was ${previewValue(value)}`;
     switch (e.kind) {
       case 'and':
@@ -74,13 +114,13 @@ class Explainer {
         // `and` is false because of its first false operand, `or` true because of its first true
         // one; otherwise (`and` true, `or` false) both operands had their say.
         const deciding = e.kind === 'or';
-        if (value !== deciding) return node(was, [this.explain(e.left), this.explain(e.right)]);
+        if (value !== deciding) return node(was, this.operands(e.left, e.right));
         const left = this.outcome(e.left);
         const leftDecided = 'error' in left || this.truthOf(left.value, e.left) === deciding;
-        return node(was, [this.explain(leftDecided ? e.left : e.right)]);
+        return node(was, this.operands(leftDecided ? e.left : e.right));
       }
       case 'not':
-        return node(was, [this.explain(e.operand)]);
+        return node(was, this.operands(e.operand));
       case 'compare':
       case 'in': {
         const left = this.outcome(e.left);
@@ -146,13 +186,30 @@ export function explainGuard(expr: ExprIR, scope: EvalScope, ctx: EvalContext): 
   return new Explainer(new Machine(scope, ctx)).explain(expr);
 }
 
-/** The explanation as indented lines, the deciding conditions under the condition they decided. */
+/**
+ * The explanation as indented lines, the deciding conditions under the condition they decided; at
+ * most `MAX_EXPLANATION_BYTES`, ending with `TRUNCATED_MARKER` where it was cut.
+ */
 export function formatExplanation(explanation: GuardExplanation, indent = '  '): string {
   const lines: string[] = [];
-  const walk = (node: GuardExplanation, depth: number): void => {
-    lines.push(`${indent.repeat(depth)}${node.message}`);
-    for (const child of node.because) walk(child, depth + 1);
-  };
-  walk(explanation, 0);
+  let bytes = 0;
+  const room = MAX_EXPLANATION_BYTES - utf8Length(TRUNCATED_MARKER) - 1;
+  // Depth first, iteratively: children pushed in reverse so they come out in order.
+  const work: { node: GuardExplanation; depth: number }[] = [{ node: explanation, depth: 0 }];
+  let cut = false;
+  for (let item = work.pop(); item !== undefined; item = work.pop()) {
+    const line = `${indent.repeat(item.depth)}${item.node.message}`;
+    const size = utf8Length(line) + 1;
+    if (bytes + size > room) {
+      cut = true;
+      break;
+    }
+    lines.push(line);
+    bytes += size;
+    if (item.node.truncated) cut = true;
+    for (let i = item.node.because.length - 1; i >= 0; i--)
+      work.push({ node: item.node.because[i], depth: item.depth + 1 });
+  }
+  if (cut) lines.push(TRUNCATED_MARKER);
   return lines.join('\n');
 }

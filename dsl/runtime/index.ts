@@ -77,5 +77,11 @@ export {
   windowsOf,
   type TypedWindowEvent,
 } from './window-source';
-export { explainGuard, formatExplanation, type GuardExplanation } from './explain';
+export {
+  explainGuard,
+  formatExplanation,
+  type GuardExplanation,
+  MAX_EXPLANATION_BYTES,
+  TRUNCATED_MARKER,
+} from './explain';
 export { exprText, windowText } from './expr-text';

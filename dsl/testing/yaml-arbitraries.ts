@@ -54,7 +54,7 @@ const textChar = fc.constantFrom(
 );
 const text = fc.string({ unit: textChar, minLength: 1, maxLength: 12 });
 
-const durationLit: fc.Arbitrary<DurationLit> = fc
+export const durationLit: fc.Arbitrary<DurationLit> = fc
   .subarray(
     [
       ['w', 604_800_000],

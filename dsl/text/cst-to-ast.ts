@@ -8,6 +8,7 @@
  */
 import type { CstNode, IToken } from 'chevrotain';
 import type { BinaryOp, Expr, ObjectField, StringPart } from '../ast/ast';
+import { exprDeeperThan } from '../ast/expr-depth';
 import type { ConvertContext } from './cst-access';
 import {
   binding,
@@ -144,8 +145,31 @@ export function plainString(ctx: ConvertContext, t: IToken, what: string): strin
 
 // ---------------------------------------------------------------- expressions
 
-/** Converts an `expression` CST node. */
+/**
+ * Deepest expression the front end hands on (the checker refuses past 200, the evaluator's limit,
+ * with its own diagnostic): chains of operators (`not not …`, `a or b or …`, `a.b.c…`) are built
+ * without recursion, so this bounds every later recursive walk of the tree.
+ */
+export const MAX_PARSED_EXPR_DEPTH = 1000;
+
+/**
+ * Converts an `expression` CST node. One nested deeper than `MAX_PARSED_EXPR_DEPTH` is reported
+ * (`expression-too-deep`) and becomes `null`.
+ */
 export function toExpr(ctx: ConvertContext, n: CstNode | undefined): Expr | undefined {
+  const e = convert(ctx, n);
+  if (!e || !exprDeeperThan(e, MAX_PARSED_EXPR_DEPTH)) return e;
+  ctx.diagnostics.push(
+    error(
+      Codes.expressionTooDeep,
+      `this expression is nested more than ${MAX_PARSED_EXPR_DEPTH} levels deep; split it with \`let\``,
+      e.span,
+    ),
+  );
+  return { kind: 'null', span: e.span };
+}
+
+function convert(ctx: ConvertContext, n: CstNode | undefined): Expr | undefined {
   if (!n) return undefined;
   switch (n.name) {
     case 'expression':
@@ -172,10 +196,10 @@ export function toExpr(ctx: ConvertContext, n: CstNode | undefined): Expr | unde
 function foldBinary(ctx: ConvertContext, n: CstNode): Expr | undefined {
   const operands = nodes(n, 'operand');
   const ops = toks(n, 'op');
-  let left = toExpr(ctx, operands[0]);
+  let left = convert(ctx, operands[0]);
   if (!left) return undefined;
   for (let i = 1; i < operands.length; i++) {
-    const right = toExpr(ctx, operands[i]);
+    const right = convert(ctx, operands[i]);
     const op = ops[i - 1];
     if (!right || !op) return undefined;
     left = { kind: 'binary', op: op.image as BinaryOp, left, right, span: joinSpans(left.span, right.span) };
@@ -184,7 +208,7 @@ function foldBinary(ctx: ConvertContext, n: CstNode): Expr | undefined {
 }
 
 function prefixed(ctx: ConvertContext, n: CstNode, key: string, op: 'not' | '-'): Expr | undefined {
-  let expr = toExpr(ctx, node(n, 'operand'));
+  let expr = convert(ctx, node(n, 'operand'));
   if (!expr) return undefined;
   const prefixes = toks(n, key);
   for (let i = prefixes.length - 1; i >= 0; i--) {
@@ -195,9 +219,9 @@ function prefixed(ctx: ConvertContext, n: CstNode, key: string, op: 'not' | '-')
 
 function comparison(ctx: ConvertContext, n: CstNode): Expr | undefined {
   const operands = nodes(n, 'operand');
-  const left = toExpr(ctx, operands[0]);
+  const left = convert(ctx, operands[0]);
   if (!left || operands.length < 2) return left;
-  const right = toExpr(ctx, operands[1]);
+  const right = convert(ctx, operands[1]);
   const op = tok(n, 'op');
   if (!right || !op) return undefined;
   const binOp: BinaryOp = tok(n, 'notIn') ? 'not in' : (op.image as BinaryOp);
@@ -205,7 +229,7 @@ function comparison(ctx: ConvertContext, n: CstNode): Expr | undefined {
 }
 
 function postfix(ctx: ConvertContext, n: CstNode): Expr | undefined {
-  let expr = toExpr(ctx, node(n, 'operand'));
+  let expr = convert(ctx, node(n, 'operand'));
   if (!expr) return undefined;
   for (const op of nodes(n, 'op')) {
     const dot = tok(op, 'dot');
@@ -228,14 +252,14 @@ function postfix(ctx: ConvertContext, n: CstNode): Expr | undefined {
     if (!close) return undefined;
     const span = joinSpans(expr.span, tokenSpan(ctx, close));
     if (tok(op, 'LBracket')) {
-      const index = toExpr(ctx, node(op, 'index'));
+      const index = convert(ctx, node(op, 'index'));
       if (!index) return undefined;
       expr = { kind: 'index', object: expr, index, span };
       continue;
     }
     const args: Expr[] = [];
     for (const item of nodes(node(op, 'args'), 'item')) {
-      const arg = toExpr(ctx, item);
+      const arg = convert(ctx, item);
       if (!arg) return undefined;
       args.push(arg);
     }
@@ -310,13 +334,13 @@ function primary(ctx: ConvertContext, n: CstNode): Expr | undefined {
   if (!open || !close) return undefined;
   const span = offsetSpan(ctx, open.startOffset, tokenEnd(close));
   if (open.image === '(') {
-    const inner = toExpr(ctx, node(n, 'paren'));
+    const inner = convert(ctx, node(n, 'paren'));
     return inner && { kind: 'paren', expr: inner, span };
   }
   if (open.image === '[') {
     const items: Expr[] = [];
     for (const item of nodes(node(n, 'list'), 'item')) {
-      const e = toExpr(ctx, item);
+      const e = convert(ctx, item);
       if (!e) return undefined;
       items.push(e);
     }
@@ -361,7 +385,7 @@ export function namedValues(
   const out: ObjectField[] = [];
   for (const arg of nodes(n, key)) {
     const name = argName(ctx, arg);
-    const value = toExpr(ctx, node(arg, 'value'));
+    const value = convert(ctx, node(arg, 'value'));
     if (!name || !value) return undefined;
     out.push({ name: name.name, nameSpan: name.nameSpan, value, span: joinSpans(name.nameSpan, value.span) });
   }

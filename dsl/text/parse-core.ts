@@ -45,7 +45,12 @@ export function runParser(
   end: InputEnd,
 ): { cst: CstNode; problems: OffsetDiagnostic[] } {
   const parser = getParser();
-  parser.setContext({ lineOf, endDescription: end.description, lineStarts: lineStartTokens(text, tokens) });
+  parser.setContext({
+    lineOf,
+    columnOf: (offset) => offset - (text.lastIndexOf('\n', offset - 1) + 1),
+    endDescription: end.description,
+    lineStarts: lineStartTokens(text, tokens),
+  });
   parser.input = tokens;
   const cst = rule === 'declarations' ? parser.declarations() : parser.expression();
   const problems: OffsetDiagnostic[] = [];

@@ -77,6 +77,13 @@ export function textLocator(text: string): Locate {
   };
 }
 
+/**
+ * Tokens one declaration may have. Every token of a rule adds at least a few bytes to its IR, so a
+ * rule this long is past the IR limit (`MAX_RULE_IR_BYTES`); refusing it before parsing keeps a
+ * 4 MiB file from taking minutes and gigabytes to parse.
+ */
+export const MAX_DECL_TOKENS = 100_000;
+
 interface Parsed {
   readonly decls: Decl[];
   readonly trailingComments?: string[];
@@ -105,6 +112,19 @@ function parseDecls(file: string, text: string, diagnostics: Diagnostic[]): Pars
           message: `expected \`rule\`, \`event\` or \`action\`, found ${found}`,
           start: first.startOffset,
           end: tokenEnd(first),
+        },
+      ]);
+      return;
+    }
+    if (chunk.length > MAX_DECL_TOKENS) {
+      // Parsing it would take minutes and gigabytes, for a rule far over its IR limit anyway.
+      const name = chunk[1]?.image ?? '';
+      locateProblems(ctx, [
+        {
+          code: Codes.ruleTooLarge,
+          message: `\`${first.image} ${name}\` has more than ${MAX_DECL_TOKENS} tokens, far more than fits in a rule's compiled IR (256 KiB); split it into smaller rules`,
+          start: first.startOffset,
+          end: tokenEnd(chunk[1] ?? first),
         },
       ]);
       return;

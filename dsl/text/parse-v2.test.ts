@@ -124,6 +124,28 @@ describe('v2 grammar', () => {
     });
   });
 
+  it('gives a line-start `within` left of the cases to the `wait for first`, not to a last `wait`', () => {
+    const [stmt] = body(
+      [
+        '  wait for first',
+        '    case a.b',
+        '      wait for c.d as x',
+        '        within 5m',
+        '      approve "ok?"',
+        '  within 1h',
+        '    log "late"',
+        '  end',
+      ].join('\n'),
+    );
+    const w = stmt as Extract<Stmt, { kind: 'wait_first' }>;
+    expect(w.within).toMatchObject({ ms: 3_600_000 });
+    expect(w.cases[0].body).toMatchObject([
+      { kind: 'wait', within: { ms: 300_000 } },
+      { kind: 'approve', description: { kind: 'string' } },
+    ]);
+    expect(w.cases[0].body[1]).not.toHaveProperty('within');
+  });
+
   it('prints v2 constructs back to text that parses to the same AST', () => {
     const parsed = parseDsl('v2.rule', V2_EXAMPLES).file;
     const printed = printDsl(parsed);

@@ -44,6 +44,8 @@ export interface ParseContext {
   readonly endDescription: string;
   /** Start offsets of the tokens that are the first on their line. */
   readonly lineStarts: ReadonlySet<number>;
+  /** 0-based column of an offset (a `within` that closes a `wait for first` is told by it). */
+  readonly columnOf: (offset: number) => number;
 }
 
 const BLOCK_ENDS = [T.End, T.Else, T.Branch, T.Compensate];
@@ -90,7 +92,12 @@ function labelOf(t: TokenType): string {
 /** Builds the messages of syntax errors; a missing `end` names the innermost open block. */
 class MessageProvider implements IParserErrorMessageProvider {
   parser: DslParser | undefined;
-  ctx: ParseContext = { lineOf: () => 1, endDescription: 'the end of the input', lineStarts: new Set() };
+  ctx: ParseContext = {
+    lineOf: () => 1,
+    columnOf: () => 0,
+    endDescription: 'the end of the input',
+    lineStarts: new Set(),
+  };
 
   private openBlock(): OpenBlock | undefined {
     const blocks = this.parser?.openBlocks ?? [];
@@ -174,6 +181,8 @@ export class DslParser extends CstParser {
   readonly openBlocks: OpenBlock[] = [];
   /** Junk skipped during the current parse: its first token, and what was expected there. */
   readonly skipped: Junk[] = [];
+  /** Columns of the `wait` of the `wait for first` statements open at the parse position. */
+  private readonly waitFirstColumns: number[] = [];
 
   /**
    * `validate` runs chevrotain's grammar checks (ambiguities, left recursion) while building:
@@ -212,6 +221,7 @@ export class DslParser extends CstParser {
     this.messages.ctx = ctx;
     this.openBlocks.length = 0;
     this.skipped.length = 0;
+    this.waitFirstColumns.length = 0;
   }
 
   /** Runs `body` with a block marked open, so a missing `end` names it. */
@@ -230,6 +240,22 @@ export class DslParser extends CstParser {
     return !(
       this.messages.ctx.lineStarts.has(next.startOffset) &&
       T.lineStartWords.some((t) => tokenMatcher(next, t))
+    );
+  }
+
+  /**
+   * Whether the next token is a `within` that belongs to an open `wait for first` rather than to
+   * the `wait` or `approve` ending that statement's last case: one that starts a line no further
+   * right than the `wait` of the `wait for first`.
+   */
+  private closesWaitFirst(): boolean {
+    const next = this.LA(1);
+    const column = this.waitFirstColumns[this.waitFirstColumns.length - 1];
+    return (
+      column !== undefined &&
+      tokenMatcher(next, T.Within) &&
+      this.messages.ctx.lineStarts.has(next.startOffset) &&
+      this.messages.ctx.columnOf(next.startOffset) <= column
     );
   }
 
@@ -659,7 +685,15 @@ export class DslParser extends CstParser {
       {
         // `wait for first` then `case`: the v2 first-of-several wait (an event type may be `first`).
         GATE: () => tokenMatcher(this.LA(1), T.First) && tokenMatcher(this.LA(2), T.Case),
-        ALT: () => this.inBlock('wait for first', kw, () => this.SUBRULE(this.waitFirst, { LABEL: 'first' })),
+        ALT: () =>
+          this.inBlock('wait for first', kw, () => {
+            this.ACTION(() => this.waitFirstColumns.push(this.messages.ctx.columnOf(kw.startOffset)));
+            try {
+              this.SUBRULE(this.waitFirst, { LABEL: 'first' });
+            } finally {
+              this.ACTION(() => this.waitFirstColumns.pop());
+            }
+          }),
         IGNORE_AMBIGUITIES: true,
       },
       {
@@ -673,9 +707,12 @@ export class DslParser extends CstParser {
             this.CONSUME(T.Where);
             this.SUBRULE(this.expression, { LABEL: 'where' });
           });
-          this.OPTION3(() => {
-            this.CONSUME(T.Within);
-            this.CONSUME(T.DurationLit, { LABEL: 'within' });
+          this.OPTION3({
+            GATE: () => !this.closesWaitFirst(),
+            DEF: () => {
+              this.CONSUME(T.Within);
+              this.CONSUME(T.DurationLit, { LABEL: 'within' });
+            },
           });
           this.OPTION4(() => this.SUBRULE(this.onTimeout));
         },
@@ -736,9 +773,12 @@ export class DslParser extends CstParser {
       this.CONSUME(T.As);
       this.CONSUME(T.Name, { LABEL: 'as' });
     });
-    this.OPTION3(() => {
-      this.CONSUME(T.Within);
-      this.CONSUME(T.DurationLit, { LABEL: 'within' });
+    this.OPTION3({
+      GATE: () => !this.closesWaitFirst(),
+      DEF: () => {
+        this.CONSUME(T.Within);
+        this.CONSUME(T.DurationLit, { LABEL: 'within' });
+      },
     });
     this.OPTION4(() => this.SUBRULE(this.onTimeout));
   });

@@ -5,8 +5,9 @@
  * or a replay stores it once. A run that was itself triggered by `opsflow.run_failed` stores none
  * (an alert rule that fails does not feed itself).
  *
- * The interpreter (its failure path) calls this through the `storeRunFailed` activity; the shape
- * of its input is `RunFailedInput`.
+ * The interpreter stores it through its `emit` activity (`workflows/run-failed.ts`), which ends in
+ * the same `storeEmitted`; this is the engine-side form of the same write, for callers outside a
+ * workflow, with `createStoreRunFailed` as an activity should a host want one.
  */
 import { ApplicationFailure } from '@temporalio/common';
 import { RUN_FAILED_EVENT } from '../../dsl';

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { renderDiagnostics } from '../../dsl';
 import { createApprovalActivities } from '../approvals/inbox';
-import { createEmitEvent, createStoreRunFailed, EventStore } from '../ingest';
+import { createEmitEvent, EventStore } from '../ingest';
 import { ActiveRuleCache, RuleRegistry } from '../registry';
 import { createGateActivities, createSubscriptionActivities, Router } from '../router';
 import { readRuleSet } from '../rule-files';
@@ -39,8 +39,6 @@ export function enginePart(options: EnginePartOptions): EnginePart {
     engineActivities: (ctx) => ({
       ...createSubscriptionActivities({ db: ctx.db, client: ctx.client }),
       ...createApprovalActivities(ctx.db),
-      // `opsflow.run_failed` of a failed run, stored through the same path as `emit` (§13).
-      storeRunFailed: createStoreRunFailed(eventStore(ctx)),
       // The flow-control gates' start (workflows/gate.ts) runs where the engine's activities do.
       ...createGateActivities({
         db: ctx.db,

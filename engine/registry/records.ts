@@ -1,7 +1,7 @@
 /**
  * What the rule registry returns. Plain data, so the API can serialise it as it is.
  */
-import type { Diagnostic, RuleIR, TriggerIR } from '../../dsl';
+import type { CompiledRuleSet, Diagnostic, RuleIR, TriggerIR } from '../../dsl';
 
 /** Who made a change and why: recorded on every version, deployment and audit line. */
 export interface ChangeMeta {
@@ -37,6 +37,8 @@ export interface DeployOptions {
   readonly dryRun?: boolean;
   /** The digest of a rule folder's content, recorded for folder deploys (`opsflow start`). */
   readonly folderDigest?: string;
+  /** `files` compiled already (e.g. in a worker thread by the API). */
+  readonly compiled?: Pick<CompiledRuleSet, 'rules' | 'diagnostics'>;
 }
 
 /** A deployment's plan: the rules by what it does to them, each list sorted by name. */

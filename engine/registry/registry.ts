@@ -76,7 +76,7 @@ export class RuleRegistry {
     meta: ChangeMeta,
     options: DeployOptions = {},
   ): Promise<DeployResult> {
-    const compiled = compileRuleSet(files);
+    const compiled = options.compiled ?? compileRuleSet(files);
     if (compiled.diagnostics.some((d) => d.severity === 'error')) {
       return { ok: false, diagnostics: compiled.diagnostics };
     }

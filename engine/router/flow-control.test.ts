@@ -1,4 +1,4 @@
-import type { RuleIR } from '../../dsl/runtime';
+import type { ExprIR, RuleIR, WindowIR } from '../../dsl/runtime';
 import type { RunInput } from '../../workflows/contract';
 import { startEngineHarness, type EngineHarness } from './testing/engine-harness';
 
@@ -38,6 +38,43 @@ async function eventually(check: () => Promise<void>, timeoutMs = 20_000): Promi
   }
 }
 
+/**
+ * `count(vel.req as x within 10m where x.k == event.k) >= 3`, built from the compiled
+ * `event.n >= 0` (its spans and shapes) until the v2 parser is merged.
+ */
+function velocityGuard(compiled: ExprIR): ExprIR {
+  const { span } = compiled;
+  const field = (object: string, name: string): ExprIR => ({
+    kind: 'member',
+    object: { kind: 'name', name: object, span },
+    name,
+    optional: false,
+    span,
+  });
+  const where: ExprIR = {
+    kind: 'compare',
+    op: '==',
+    mode: 'value',
+    left: field('x', 'k'),
+    right: field('event', 'k'),
+    span,
+  };
+  const window: WindowIR = {
+    id: 1,
+    event: 'vel.req',
+    as: 'x',
+    withinMs: 600_000,
+    where,
+    correlations: [{ field: 'k', value: field('event', 'k') }],
+    span,
+  };
+  return {
+    ...(compiled as Extract<ExprIR, { kind: 'compare' }>),
+    left: { kind: 'aggregate', fn: 'count', window, span },
+    right: { kind: 'literal', value: 3, span },
+  };
+}
+
 /** `event.m` → `previous?.n` everywhere in an expression. */
 function toPrevious<T>(node: T): T {
   if (Array.isArray(node)) return node.map(toPrevious) as T;
@@ -62,13 +99,15 @@ describe('flow control per key (real PostgreSQL + Temporal)', () => {
       'throttle.rule': rule('throttled', 'thr.req'),
       'limit.rule': rule('limited', 'lim.req'),
       'previous.rule': rule('edge', 'prev.req', '  when event.m == null or event.m < event.n\n'),
+      'window.rule': rule('velocity', 'vel.req', '  when event.n >= 0\n'),
     });
-    await patch('debounced', (ir) => ({ ...ir, flow: { debounce: { quietMs: 3000 } } }));
-    await patch('batched', (ir) => ({ ...ir, flow: { batch: { size: 3, withinMs: 2000 } } }));
-    await patch('throttled', (ir) => ({ ...ir, flow: { throttle: { runs: 2, perMs: 2000 } } }));
+    await patch('debounced', (ir) => ({ ...ir, flow: { debounce: { quietMs: 5000 } } }));
+    await patch('batched', (ir) => ({ ...ir, flow: { batch: { size: 3, withinMs: 3000 } } }));
+    await patch('throttled', (ir) => ({ ...ir, flow: { throttle: { runs: 2, perMs: 3000 } } }));
     await patch('limited', (ir) => ({ ...ir, flow: { limit: { runs: 3, perMs: 3_600_000 } } }));
     // `previous?.n == null or previous?.n < event.n`, written over `event.m` of the compiled guard.
     await patch('edge', (ir) => ({ ...ir, guard: toPrevious(ir.guard), usesPrevious: true }));
+    await patch('velocity', (ir) => ({ ...ir, irVersion: 2, guard: velocityGuard(ir.guard as ExprIR) }));
   }, 120_000);
   afterAll(async () => {
     await h?.close();
@@ -121,14 +160,15 @@ describe('flow control per key (real PostgreSQL + Temporal)', () => {
     h.calls.filter((c) => c.args.rule === rule).map((c) => c.args.n as number);
 
   it('debounce: a burst of 50 triggers starts 1 run with the 50 as `events`; a skipped trigger never joins', async () => {
+    // Stored first, then routed in one go: the test is about the gate, not about a loaded machine.
     const router = h.router();
-    router.start();
     const ids: string[] = [];
     for (let n = 0; n < 50; n++) {
       ids.push(`deb-${n}`);
       await h.store.ingest({ id: `deb-${n}`, type: 'deb.req', data: { k: 'A', n } });
       if (n === 10) await h.store.ingest({ id: 'deb-skip', type: 'deb.req', data: { k: 'A', n: -1 } });
     }
+    router.start();
     await eventually(async () => expect(calls('debounced')).toEqual([49]), 60_000);
     const seen = await outcomes('debounced');
     expect(counts(seen)).toEqual({ started: 1, debounced: 49, skipped: 1 });
@@ -217,5 +257,37 @@ describe('flow control per key (real PostgreSQL + Temporal)', () => {
       `SELECT event_id, previous FROM flow_previous WHERE rule_name = 'edge' AND key_text = 'A'`,
     );
     expect(rows[0]).toMatchObject({ event_id: 'p4', previous: { id: 'p2' } });
+  }, 120_000);
+  it('a window guard: counts the key’s events in the 10 minutes before the trigger’s time', async () => {
+    const router = h.router();
+    const at = (minutes: number): string =>
+      new Date(Date.parse('2026-12-01T12:00:00Z') + minutes * 60_000).toISOString();
+    const post = (id: string, k: string, minutes: number) =>
+      h.store.ingest({ id, type: 'vel.req', time: at(minutes), data: { k, n: 1 } });
+    await post('v-old', 'A', -30); // outside every window below
+    await post('v-1', 'A', 0);
+    await post('v-b', 'B', 1); // another key: pushed down, not counted for A
+    await post('v-2', 'A', 2);
+    await post('v-3', 'A', 5);
+    await post('v-4', 'A', 11); // v-1 has left its window: v-2, v-3, v-4
+    await post('v-5', 'A', 13); // v-2 has left: v-3, v-4, v-5
+    await post('v-6', 'A', 40); // alone again
+    await router.drain();
+    const seen = await outcomes('velocity');
+    expect(seen).toEqual({
+      'v-old': 'skipped',
+      'v-1': 'skipped',
+      'v-b': 'skipped',
+      'v-2': 'skipped',
+      'v-3': 'started',
+      'v-4': 'started',
+      'v-5': 'started',
+      'v-6': 'skipped',
+    });
+    const { rows } = await h.database.db.query<{ detail: string }>(
+      `SELECT detail FROM event_outcomes WHERE rule_name = 'velocity' AND event_id = 'v-2'`,
+    );
+    // The explanation names the window's value.
+    expect(rows[0].detail).toMatch(/was 2/);
   }, 120_000);
 });

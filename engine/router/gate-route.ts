@@ -81,11 +81,10 @@ export function createGateActivities(deps: GateActivityDeps): GateActivities {
       }
       const rule = await ruleVersion(deps, input.rule, input.event.version);
       const eventId = input.event.event.id;
-      const workflowId = ruleWorkflowId(
-        input.rule,
-        input.key,
-        rule.concurrency === 'parallel' ? eventId : undefined,
-      );
+      // The id the router computed from the key's value; from its text for a trigger routed before.
+      const workflowId =
+        input.event.runWorkflowId ??
+        ruleWorkflowId(input.rule, input.key, rule.concurrency === 'parallel' ? eventId : undefined);
       const runInput: RunInput = {
         rule,
         version: input.event.version,

@@ -5,8 +5,6 @@
  * crash) knows a start may already have happened and looks for its own run (by the event id in
  * the run's memo) instead of starting a second one.
  */
-import type { Client, WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
-import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/common';
 import {
   type EvalContext,
   EvalError,
@@ -16,56 +14,21 @@ import {
   formatExplanation,
   type Value,
 } from '../../dsl/runtime';
-import {
-  enqueueSignal,
-  INTERPRETER_WORKFLOW_TYPE,
-  type RunInput,
-  type RunTrigger,
-} from '../../workflows/contract';
-import type { Sql } from '../db/sql';
+import type { Client } from '@temporalio/client';
+import { WorkflowNotFoundError } from '@temporalio/common';
+import type { RunInput } from '../../workflows/contract';
 import { toRunEvent, type StoredEventRow } from '../ingest/stored-event';
 import type { RouteTarget } from '../registry/active-rules';
 import type { ActiveRule } from '../registry/records';
 import { needsGate } from '../../workflows/gate-logic';
 import type { GateTriggerInput } from '../../workflows/gate-contract';
 import { routerLimit, stateKey, type FlowBatch } from './flow-batch';
-import { findQueuedRun } from './queue-recovery';
-import { startMemo, startSearchAttributes } from './run-attributes';
+import type { RouteOutcome, RouteOutcomeKind, RouteRuleDeps } from './route-types';
+import { Starter } from './starter';
 import type { WindowSource } from './windows';
-import { EVENT_ID_MEMO, gateWorkflowId, keyText, legacyWorkflowId, ruleWorkflowId } from './workflow-ids';
+import { gateWorkflowId, keyText, legacyWorkflowId, ruleWorkflowId } from './workflow-ids';
 
-/** What routing did for one (event, rule); `paused`: held until the rule is resumed. */
-export type RouteOutcomeKind =
-  | 'started'
-  | 'skipped'
-  | 'dropped'
-  | 'queued'
-  | 'replaced'
-  | 'error'
-  | 'paused'
-  | 'debounced'
-  | 'batched'
-  | 'throttled'
-  | 'limited';
-
-export interface RouteOutcome {
-  readonly rule: string;
-  readonly outcome: RouteOutcomeKind;
-  readonly workflowId?: string;
-  readonly runId?: string;
-  /** The guard's explanation (`skipped`), the evaluation error (`error`), or the run dropped for. */
-  readonly detail?: string;
-}
-
-export interface RouteRuleDeps {
-  readonly db: Sql;
-  readonly client: Client;
-  readonly taskQueue: string;
-  /** How long `replace` waits for the cancelled run to finish (compensation) before terminating it. */
-  readonly replaceGraceMs: number;
-  /** Called once a run was started or signalled, before the outcome is recorded (tests, metrics). */
-  readonly onStarted?: (info: { eventId: string; rule: string; workflowId: string }) => Promise<void> | void;
-}
+export type { RouteOutcome, RouteOutcomeKind, RouteRuleDeps } from './route-types';
 
 /** An `event_outcomes` row as routing reads it back. */
 export interface OutcomeRow {
@@ -159,7 +122,7 @@ export function planRoute(
   };
   const decided = decide(event, target, scoped);
   if ('outcome' in decided) return { kind: 'final', outcome: decided, recorded: false };
-  const { workflowId, legacyWorkflowId, key } = decided;
+  const { workflowId, legacyWorkflowId, key, gateId } = decided;
   const resumed = previous ? { resumedFrom: previous.at } : {};
   const limit = routerLimit(ir.flow);
   if (limit && flow && stateKeyText !== undefined) {
@@ -177,12 +140,13 @@ export function planRoute(
     const trigger: GateTriggerInput = {
       event: runEvent,
       version: rule.version,
+      runWorkflowId: workflowId,
       ...(ir.usesPrevious ? { previous: prior } : {}),
     };
     const outcome = ir.flow?.debounce ? 'debounced' : ir.flow?.batch ? 'batched' : 'throttled';
     return {
       kind: 'gate',
-      workflowId: gateWorkflowId(rule.name, key),
+      workflowId: gateId,
       ...(key !== undefined ? { key } : {}),
       trigger,
       outcome,
@@ -287,7 +251,7 @@ function decide(
   event: StoredEventRow,
   { rule, guard, key: keyOf }: RouteTarget,
   { scope, ctx }: EventScope,
-): RouteOutcome | { workflowId: string; legacyWorkflowId?: string; key?: string } {
+): RouteOutcome | { workflowId: string; legacyWorkflowId?: string; key?: string; gateId: string } {
   try {
     // A guard without a fast form (it reads windows) runs on the evaluator.
     const condition = rule.ir.guard;
@@ -308,147 +272,12 @@ function decide(
       workflowId,
       ...(legacy !== workflowId ? { legacyWorkflowId: legacy } : {}),
       ...(key !== undefined ? { key } : {}),
+      gateId: gateWorkflowId(rule.name, keyValue),
     };
   } catch (err) {
     // An expression that fails on this event fails the same way every time: record it, do not retry.
     if (err instanceof EvalError) return { rule: rule.name, outcome: 'error', detail: err.message };
     throw err;
-  }
-}
-
-/** Starts or signals the run of one (event, rule) according to the concurrency mode. */
-class Starter {
-  constructor(
-    private readonly deps: RouteRuleDeps,
-    private readonly eventId: string,
-    private readonly workflowId: string,
-    private readonly input: RunInput,
-  ) {}
-
-  async run(mode: ActiveRule['ir']['concurrency']): Promise<Omit<RouteOutcome, 'rule'>> {
-    switch (mode) {
-      case 'parallel':
-        return this.startParallel();
-      case 'queue':
-        return this.enqueue();
-      case 'replace':
-        return this.startOrReplace();
-      default:
-        return this.startSingle();
-    }
-  }
-
-  /**
-   * Our run if an earlier attempt (begun at `since`) started it (the memo carries the event id)
-   * or, for `queue`, put the event into a run of the key, else undefined.
-   */
-  async findOwnRun(since?: Date): Promise<Omit<RouteOutcome, 'rule'> | undefined> {
-    if (since && this.input.rule.concurrency === 'queue') {
-      const queued = await findQueuedRun(this.deps.client, this.workflowId, this.eventId, since);
-      if (queued) return { outcome: queued.started ? 'started' : 'queued', runId: queued.runId };
-      return undefined;
-    }
-    try {
-      const description = await this.deps.client.workflow.getHandle(this.workflowId).describe();
-      if (description.memo?.[EVENT_ID_MEMO] === this.eventId)
-        return { outcome: 'started', runId: description.runId };
-    } catch (err) {
-      if (!(err instanceof WorkflowNotFoundError)) throw err;
-    }
-    return undefined;
-  }
-
-  private start(
-    conflict: 'FAIL' | 'USE_EXISTING' | 'TERMINATE_EXISTING',
-    reuse: 'ALLOW_DUPLICATE' | 'REJECT_DUPLICATE',
-  ): Promise<WorkflowHandleWithFirstExecutionRunId> {
-    return this.deps.client.workflow.start(INTERPRETER_WORKFLOW_TYPE, {
-      taskQueue: this.deps.taskQueue,
-      workflowId: this.workflowId,
-      args: [this.input],
-      memo: startMemo(this.input, { [EVENT_ID_MEMO]: this.eventId }),
-      typedSearchAttributes: startSearchAttributes(this.input),
-      workflowIdConflictPolicy: conflict,
-      workflowIdReusePolicy: reuse,
-    });
-  }
-
-  /** `parallel`: the id holds the event id, so a second start of the same event is refused by Temporal. */
-  private async startParallel(): Promise<Omit<RouteOutcome, 'rule'>> {
-    try {
-      const handle = await this.start('USE_EXISTING', 'REJECT_DUPLICATE');
-      return { outcome: 'started', runId: handle.firstExecutionRunId };
-    } catch (err) {
-      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
-      return (await this.findOwnRun()) ?? { outcome: 'started' };
-    }
-  }
-
-  /** `single`: a run already going on for the key keeps going; this trigger is dropped. */
-  private async startSingle(): Promise<Omit<RouteOutcome, 'rule'>> {
-    // The run in the way may end between the refused start and the describe: then start again.
-    for (let attempt = 1; ; attempt++) {
-      try {
-        const handle = await this.start('FAIL', 'ALLOW_DUPLICATE');
-        return { outcome: 'started', runId: handle.firstExecutionRunId };
-      } catch (err) {
-        if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
-      }
-      const running = await this.deps.client.workflow.getHandle(this.workflowId).describe();
-      if (running.memo?.[EVENT_ID_MEMO] === this.eventId) return { outcome: 'started', runId: running.runId };
-      if (running.status.name === 'RUNNING' || attempt >= 3) {
-        return {
-          outcome: 'dropped',
-          runId: running.runId,
-          detail: `a run for this key is going on: ${running.runId}`,
-        };
-      }
-    }
-  }
-
-  /** `replace`: cancel the run going on for the key (it compensates), then start this one. */
-  private async startOrReplace(): Promise<Omit<RouteOutcome, 'rule'>> {
-    try {
-      const handle = await this.start('FAIL', 'ALLOW_DUPLICATE');
-      return { outcome: 'started', runId: handle.firstExecutionRunId };
-    } catch (err) {
-      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
-    }
-    const running = this.deps.client.workflow.getHandle(this.workflowId);
-    const description = await running.describe();
-    if (description.memo?.[EVENT_ID_MEMO] === this.eventId)
-      return { outcome: 'started', runId: description.runId };
-    const old = this.deps.client.workflow.getHandle(this.workflowId, description.runId);
-    await old.cancel();
-    // Let the old run finish its compensation; one that takes longer than the grace is terminated
-    // by the start below (a run id holds one running execution at most).
-    await Promise.race([old.result().catch(() => undefined), delay(this.deps.replaceGraceMs)]);
-    const handle = await this.start('TERMINATE_EXISTING', 'ALLOW_DUPLICATE');
-    return {
-      outcome: 'replaced',
-      runId: handle.firstExecutionRunId,
-      detail: `replaced run ${description.runId}`,
-    };
-  }
-
-  /** `queue`: signal-with-start; a run already going on for the key takes it after its current trigger. */
-  private async enqueue(): Promise<Omit<RouteOutcome, 'rule'>> {
-    const trigger: RunTrigger = this.input.trigger;
-    const handle = await this.deps.client.workflow.signalWithStart(INTERPRETER_WORKFLOW_TYPE, {
-      taskQueue: this.deps.taskQueue,
-      workflowId: this.workflowId,
-      args: [this.input],
-      memo: startMemo(this.input, { [EVENT_ID_MEMO]: this.eventId }),
-      typedSearchAttributes: startSearchAttributes(this.input),
-      signal: enqueueSignal,
-      signalArgs: [trigger],
-    });
-    const description = await this.deps.client.workflow
-      .getHandle(this.workflowId, handle.signaledRunId)
-      .describe();
-    return description.memo?.[EVENT_ID_MEMO] === this.eventId
-      ? { outcome: 'started', runId: handle.signaledRunId }
-      : { outcome: 'queued', runId: handle.signaledRunId };
   }
 }
 
@@ -460,8 +289,4 @@ function fromRow(rule: string, row: OutcomeRow): RouteOutcome {
     ...(row.run_id ? { runId: row.run_id } : {}),
     ...(row.detail ? { detail: row.detail } : {}),
   };
-}
-
-function delay(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms).unref());
 }

@@ -89,6 +89,7 @@ export const EVENT_ID_MEMO = 'opsflowEventId';
  * The flow-control gate of a (rule, key): `opsflow-gate/RULE` or `opsflow-gate/RULE/key/KEY`
  * (outside `opsflow/`, so run listings by id prefix never show a gate).
  */
-export function gateWorkflowId(rule: string, key: string | undefined): string {
-  return key === undefined ? `opsflow-gate/${rule}` : `opsflow-gate/${rule}/key/${keyPart(key)}`;
+export function gateWorkflowId(rule: string, key: Value | undefined): string {
+  const gate = `opsflow-gate/${escapePart(rule)}`;
+  return key === undefined ? gate : `${gate}/key/${keyIdPart(key)}`;
 }

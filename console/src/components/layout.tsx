@@ -4,7 +4,7 @@ import { currentLanguage, i18next, LANGUAGES, t } from '../i18n';
 import { useSession } from '../session';
 
 /** The pages of the navigation, with the permission each needs (whoami). */
-const NAV = [
+export const NAV = [
   { path: '/console/overview', key: 'overview', permission: 'runs.read' },
   { path: '/console/rules', key: 'rules', permission: 'rules.read' },
   { path: '/console/runs', key: 'runs', permission: 'runs.read' },

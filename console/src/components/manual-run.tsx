@@ -3,53 +3,7 @@ import { api, enc, type ManualInput, type RuleSummary } from '../api';
 import { t } from '../i18n';
 import { useAction } from '../hooks';
 import { ErrorBox } from './common';
-
-/** The base type of a declared input type (`int?` → `int`). */
-function baseType(type: string): string {
-  return type.replace(/\?$/, '').trim();
-}
-
-/** One field's text as the JSON value its type wants; `undefined` leaves an optional field out. */
-function parseField(input: ManualInput, raw: string): unknown {
-  const type = baseType(input.type);
-  const optional = input.optional || input.type.endsWith('?');
-  if (raw.trim() === '') {
-    if (optional) return undefined;
-    if (type === 'string') return '';
-    throw new Error(`${input.name}: required (${input.type})`);
-  }
-  switch (type) {
-    case 'int': {
-      const n = Number(raw);
-      if (!Number.isInteger(n)) throw new Error(`${input.name}: expected a whole number, got "${raw}"`);
-      return n;
-    }
-    case 'number': {
-      const n = Number(raw);
-      if (!Number.isFinite(n)) throw new Error(`${input.name}: expected a number, got "${raw}"`);
-      return n;
-    }
-    case 'bool':
-      return raw === 'true';
-    case 'string':
-    case 'time':
-    case 'duration':
-      return raw;
-    default:
-      if (type.startsWith('list<') && !raw.trim().startsWith('[')) {
-        const item = baseType(type.slice(5, -1));
-        return raw.split(',').map((part) => {
-          const p = part.trim();
-          return item === 'int' || item === 'number' ? Number(p) : item === 'bool' ? p === 'true' : p;
-        });
-      }
-      try {
-        return JSON.parse(raw) as unknown;
-      } catch {
-        throw new Error(`${input.name}: expected JSON for ${input.type}`);
-      }
-  }
-}
+import { baseType, isOptional, parseField } from '../input-values';
 
 function Field({
   input,
@@ -62,7 +16,7 @@ function Field({
 }) {
   const type = baseType(input.type);
   const id = `input-${input.name}`;
-  const optional = input.optional || input.type.endsWith('?');
+  const optional = isOptional(input);
   const label = (
     <label for={id}>
       {input.name} <span class="muted">({input.type})</span>
@@ -121,7 +75,7 @@ export function ManualRun({ rule, onStarted }: { rule: RuleSummary; onStarted: (
   const inputs = rule.trigger.kind === 'manual' ? rule.trigger.inputs : [];
   const [values, setValues] = useState<Record<string, string>>(() =>
     Object.fromEntries(
-      inputs.map((i) => [i.name, baseType(i.type) === 'bool' && !i.optional ? 'false' : '']),
+      inputs.map((i) => [i.name, baseType(i.type) === 'bool' && !isOptional(i) ? 'false' : '']),
     ),
   );
   const [eventData, setEventData] = useState('{}');

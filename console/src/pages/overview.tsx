@@ -24,7 +24,9 @@ export function OverviewPage() {
       {data && (
         <>
           <p>
-            <a href="/console/approvals">{t('overview.pending', { count: data.pendingApprovals })}</a>
+            {/* The link's name leaves the navigation's words alone: `Approvals` names one link. */}
+            {t('overview.pending', { count: data.pendingApprovals })}{' '}
+            {data.pendingApprovals > 0 && <a href="/console/approvals">{t('overview.openInbox')}</a>}
           </p>
           <table>
             <caption>{t('overview.window', { hours: data.hours })}</caption>

@@ -231,7 +231,7 @@ export function RulePage() {
           <ErrorBox error={runs.error} />
           {runs.data && <RunsTable runs={runs.data.runs} showRule={false} />}
           <p>
-            <a href={`/console/runs?rule=${enc(name)}`}>{t('nav.runs')} →</a>
+            <a href={`/console/runs?rule=${enc(name)}`}>{t('rules.allOfThem')}</a>
           </p>
         </>
       )}

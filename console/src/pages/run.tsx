@@ -6,7 +6,7 @@ import { sourceHref, TimelineChart } from '../components/timeline-chart';
 import { shortId, text, when } from '../format';
 import { useAction, usePoll } from '../hooks';
 import { t } from '../i18n';
-import { useCan } from '../session';
+import { useCan, useSession } from '../session';
 import { Status } from '../status';
 
 /** What the page shows as the run's status: a running run blocked on a person or an event waits. */
@@ -89,7 +89,15 @@ export function RunPage() {
       return t('common.done');
     });
 
-  const waitsForApproval = run?.waiting.some((w) => w.kind === 'approval') ?? false;
+  const session = useSession();
+  // The oldest approval is the one a decision goes to; its group (`approve … by "GROUP"`) decides
+  // who may give it: a key in that group, or the admin (docs/api.md, "Approving").
+  const approval = run?.waiting.find((w) => w.kind === 'approval');
+  const group = typeof approval?.role === 'string' ? approval.role : undefined;
+  const waitsForApproval =
+    approval !== undefined &&
+    can('runs.approve') &&
+    (group === undefined || session.role === 'admin' || session.groups.includes(group));
   return (
     <Page title={t('run.title', { id: shortId(runId) })}>
       <ErrorBox error={error} />
@@ -116,7 +124,11 @@ export function RunPage() {
               </>
             )}
             <dt>{t('run.trigger')}</dt>
-            <dd>{run.trigger?.kind ?? '—'}</dd>
+            <dd>
+              {run.trigger
+                ? t(`run.triggerKinds.${run.trigger.kind}`, { defaultValue: run.trigger.kind })
+                : '—'}
+            </dd>
             <dt>{t('runs.started')}</dt>
             <dd>{when(run.startedAt)}</dd>
             <dt>{t('runs.closed')}</dt>
@@ -165,7 +177,7 @@ export function RunPage() {
 
           <section class="card" aria-label={t('run.actions')}>
             <h2>{t('run.actions')}</h2>
-            {waitsForApproval && can('runs.approve') && (
+            {waitsForApproval && (
               <div class="field">
                 <label for="comment">{t('run.comment')}</label>
                 <textarea
@@ -177,7 +189,7 @@ export function RunPage() {
               </div>
             )}
             <div class="actions">
-              {waitsForApproval && can('runs.approve') && (
+              {waitsForApproval && (
                 <>
                   <button
                     type="button"

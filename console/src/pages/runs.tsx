@@ -1,10 +1,12 @@
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { useLocation, useRoute } from 'preact-iso';
 import { query, type RuleSummary, type RunSummary } from '../api';
 import { ErrorBox, Loading, Page, Pager } from '../components/common';
+import { BulkRerun } from '../components/bulk-rerun';
 import { RunsTable } from '../components/runs-table';
 import { useCursor, usePoll } from '../hooks';
 import { t } from '../i18n';
+import { useCan } from '../session';
 
 /** The statuses `GET /v1/runs?status=` takes. */
 const STATUSES = ['running', 'completed', 'failed', 'stopped', 'cancelled', 'timed_out'];
@@ -32,11 +34,14 @@ export function RunsPage() {
   >;
   const [form, setForm] = useState(filter);
   const filterKey = JSON.stringify(filter);
+  // A new URL (a link from the overview, the nav's Runs) shows its own filters in the form.
+  useEffect(() => setForm(filter), [filterKey]);
   const pages = useCursor(filterKey);
   const rules = usePoll<{ rules: RuleSummary[] }>('/v1/rules', false);
   const { data, error } = usePoll<{ runs: RunSummary[]; nextCursor: string | null }>(
     `/v1/runs${query({ ...filter, limit: 20, cursor: pages.cursor })}`,
   );
+  const can = useCan();
   const set = (name: (typeof FILTERS)[number]) => (e: Event) =>
     setForm({ ...form, [name]: (e.target as HTMLInputElement).value });
 
@@ -50,9 +55,9 @@ export function RunsPage() {
           route(`/console/runs${query(form)}`);
         }}
       >
-        <label>
-          {t('runs.rule')}
-          <select value={form.rule} onChange={set('rule')}>
+        <span class="filter">
+          <label for="runs-rule">{t('runs.rule')}</label>
+          <select id="runs-rule" value={form.rule} onChange={set('rule')}>
             <option value="">{t('common.any')}</option>
             {rules.data?.rules.map((r) => (
               <option key={r.name} value={r.name}>
@@ -63,10 +68,10 @@ export function RunsPage() {
               <option value={form.rule}>{form.rule}</option>
             )}
           </select>
-        </label>
-        <label>
-          {t('runs.status')}
-          <select value={form.status} onChange={set('status')}>
+        </span>
+        <span class="filter">
+          <label for="runs-status">{t('runs.status')}</label>
+          <select id="runs-status" value={form.status} onChange={set('status')}>
             <option value="">{t('common.any')}</option>
             {STATUSES.map((s) => (
               <option key={s} value={s}>
@@ -74,27 +79,29 @@ export function RunsPage() {
               </option>
             ))}
           </select>
-        </label>
-        <label>
-          {t('runs.key')}
-          <input type="text" value={form.key} onInput={set('key')} />
-        </label>
-        <label>
-          {t('runs.since')}
+        </span>
+        <span class="filter">
+          <label for="runs-key">{t('runs.key')}</label>
+          <input id="runs-key" type="text" value={form.key} onInput={set('key')} />
+        </span>
+        <span class="filter">
+          <label for="runs-since">{t('runs.since')}</label>
           <input
+            id="runs-since"
             type="datetime-local"
             value={toLocal(form.since)}
             onInput={(e) => setForm({ ...form, since: toIso((e.target as HTMLInputElement).value) })}
           />
-        </label>
-        <label>
-          {t('runs.until')}
+        </span>
+        <span class="filter">
+          <label for="runs-until">{t('runs.until')}</label>
           <input
+            id="runs-until"
             type="datetime-local"
             value={toLocal(form.until)}
             onInput={(e) => setForm({ ...form, until: toIso((e.target as HTMLInputElement).value) })}
           />
-        </label>
+        </span>
         <button type="submit">{t('common.filter')}</button>
         <button
           type="button"
@@ -106,6 +113,7 @@ export function RunsPage() {
           {t('common.clear')}
         </button>
       </form>
+      {can('runs.rerun') && <BulkRerun filter={filter} />}
       <ErrorBox error={error} />
       <Loading when={!data && !error} />
       {data && (

@@ -27,8 +27,10 @@ export function SignInPage({ onSignedIn }: { onSignedIn: (token: string, who: Wh
           <input
             id="token"
             name="token"
-            type="password"
-            autoComplete="current-password"
+            type="text"
+            class="secret"
+            autoComplete="off"
+            spellcheck={false}
             required
             value={token}
             onInput={(e) => setToken((e.target as HTMLInputElement).value)}

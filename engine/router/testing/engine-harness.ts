@@ -10,7 +10,6 @@ import { createApprovalActivities } from '../../approvals/inbox';
 import type { RunActionInput, RunActionOutput } from '../../../activities/contract';
 import { freshDatabase, type FreshDatabase } from '../../db/testing/fresh-database';
 import { createEmitEvent } from '../../ingest/emit';
-import { createStoreRunFailed } from '../../ingest/run-failed';
 import { EventStore } from '../../ingest/event-store';
 import { ActiveRuleCache } from '../../registry/active-rules';
 import { RuleRegistry } from '../../registry/registry';
@@ -80,7 +79,6 @@ export async function startEngineHarness(
         ...createSubscriptionActivities({ db, client }),
         ...createApprovalActivities(db),
         ...createGateActivities({ db, client, taskQueue, replaceGraceMs: 5000 }),
-        storeRunFailed: createStoreRunFailed(store),
       },
       maxConcurrentWorkflowTaskExecutions: 50,
     });
