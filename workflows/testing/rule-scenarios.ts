@@ -95,6 +95,16 @@ const lowStock = event('stock-low', 'inventory.updated', {
 const overstock = (days: number) =>
   event(`overstock-${days}`, 'overstock.detected', { sku: 'SKU-3', excess_units: 80, days_of_cover: days });
 
+const annOrder = event('order-ann-2', 'order.placed', {
+  order_id: 'O-1',
+  customer_email: 'ann@example.com',
+  total: 80,
+  currency: 'EUR',
+  risk_score: 0.1,
+  country: 'DE',
+  items: [{ sku: 'SKU-1', quantity: 1 }],
+});
+
 /** At least one scenario per rule in `rules/`, one per branch where it matters. */
 export const SCENARIOS: readonly Scenario[] = [
   {
@@ -257,5 +267,112 @@ export const SCENARIOS: readonly Scenario[] = [
     trigger: schedule,
     mocks: { 'promotions.create': { id: 'PROMO-W' } },
     expect: { status: 'completed', calls: ['promotions.create', 'promotions.end'] },
+  },
+  // ---------------------------------------------------------------- v2 (rules/shop-v2.rule)
+  {
+    name: 'push_stock_on_settle--burst',
+    rule: 'push_stock_on_settle',
+    trigger: onEvent(lowStock),
+    expect: { status: 'completed', calls: ['marketplace_a.set_stock'] },
+  },
+  {
+    name: 'payment_velocity--hold',
+    rule: 'payment_velocity',
+    trigger: onEvent(
+      event('pay-failed-3', 'payment.failed', { customer_id: 'C-1', order_id: 'O-5', amount: 30 }),
+    ),
+    expect: { status: 'completed', calls: ['orders.hold', 'notify.slack'] },
+  },
+  {
+    name: 'refund_rate_from_events--spike',
+    rule: 'refund_rate_from_events',
+    trigger: schedule,
+    log: [
+      ...Array.from({ length: 20 }, (_, i) => ({
+        type: 'order.placed',
+        data: {
+          order_id: `O-${i}`,
+          customer_email: 'x@example.com',
+          total: 10,
+          currency: 'EUR',
+          risk_score: 0.1,
+          country: 'DE',
+          items: [],
+        },
+        agoMs: (i + 1) * MINUTE,
+      })),
+      ...[5, 15].map((m) => ({
+        type: 'refund.requested',
+        data: {
+          refund_id: `R-${m}`,
+          order_id: 'O-1',
+          amount: 5,
+          currency: 'EUR',
+          customer_email: 'x@example.com',
+        },
+        agoMs: m * MINUTE,
+      })),
+    ],
+    expect: { status: 'completed', calls: ['notify.slack'] },
+  },
+  {
+    name: 'low_stock_crossing--crossed',
+    rule: 'low_stock_crossing',
+    trigger: onEvent(lowStock),
+    expect: { status: 'completed', calls: ['notify.slack'] },
+  },
+  {
+    name: 'remind_abandoned_cart--reminded',
+    rule: 'remind_abandoned_cart',
+    trigger: onEvent(cart),
+    expect: { status: 'completed', calls: ['mail.send_template'] },
+  },
+  {
+    name: 'remind_abandoned_cart--ordered',
+    rule: 'remind_abandoned_cart',
+    trigger: onEvent(cart),
+    steps: [{ afterMs: 20 * MINUTE, event: annOrder }],
+    expect: { status: 'cancelled', calls: [] },
+  },
+  {
+    name: 'ship_when_paid--paid',
+    rule: 'ship_when_paid',
+    trigger: onEvent(annOrder),
+    mocks: { 'shipping.create_label': { label_id: 'L-1' } },
+    steps: [
+      {
+        afterMs: 10 * MINUTE,
+        event: event('captured-1', 'payment.captured', { order_id: 'O-1', amount: 80 }),
+      },
+    ],
+    expect: { status: 'completed', calls: ['shipping.create_label'] },
+  },
+  {
+    name: 'ship_when_paid--cancelled',
+    rule: 'ship_when_paid',
+    trigger: onEvent(annOrder),
+    steps: [{ afterMs: 10 * MINUTE, event: event('cancelled-1', 'order.cancelled', { order_id: 'O-1' }) }],
+    expect: { status: 'stopped', calls: [] },
+  },
+  {
+    name: 'ship_when_paid--unpaid',
+    rule: 'ship_when_paid',
+    trigger: onEvent(annOrder),
+    expect: { status: 'completed', calls: ['notify.slack'] },
+  },
+  {
+    name: 'alert_failed_run--alert',
+    rule: 'alert_failed_run',
+    trigger: onEvent(
+      event('failed-1', 'opsflow.run_failed', {
+        rule: 'sync_marketplace_stock',
+        version: 2,
+        run_id: 'r-1',
+        key: 'SKU-1',
+        error: 'boom',
+        step: 'rules/marketplace-sync.rule:10',
+      }),
+    ),
+    expect: { status: 'completed', calls: ['notify.slack'] },
   },
 ];
