@@ -10,6 +10,7 @@
  * Runtime values (what expressions produce) are JSON values too, see `value.ts`.
  */
 import type { Span } from '../core/span';
+import type { TypeIR, EventSchemaIR, ActionSignatureIR } from './ir-types';
 
 /** Bumped whenever the shape or meaning of the IR changes; the interpreter refuses other versions. */
 export const IR_VERSION = 1;
@@ -25,41 +26,9 @@ export const IR_VERSION_V2 = 2;
 /** The IR versions a rule may carry. */
 export type IrVersion = typeof IR_VERSION | typeof IR_VERSION_V2;
 
-// ---------------------------------------------------------------- types
+// ---------------------------------------------------------------- types (ir-types.ts)
 
-/** A field of an object type (an event schema, an action result, a `manual(...)` input). */
-export interface FieldTypeIR {
-  readonly name: string;
-  readonly type: TypeIR;
-}
-
-/**
- * A semantic type. `int` is a `number` that is known to be whole; `optional` means "may be null or
- * missing"; `any` is checked at run time only. Object fields are a list (not a record) so that a
- * field named `__proto__` is just data.
- */
-export type TypeIR =
-  | { readonly kind: 'string' | 'number' | 'int' | 'bool' | 'time' | 'duration' | 'any' | 'null' }
-  | { readonly kind: 'list'; readonly element: TypeIR }
-  | { readonly kind: 'object'; readonly fields: readonly FieldTypeIR[] }
-  | { readonly kind: 'optional'; readonly type: TypeIR };
-
-/** An event type declared with `event NAME { ... }`. */
-export interface EventSchemaIR {
-  readonly name: string;
-  readonly fields: readonly FieldTypeIR[];
-}
-
-/** Where an action comes from: built into opsflow, described by a connector, or declared with `action`. */
-export type ActionOrigin = 'builtin' | 'connector' | 'declared';
-
-/** The typed signature of an action, as the checker uses it and as a run carries it. */
-export interface ActionSignatureIR {
-  readonly name: string;
-  readonly params: readonly FieldTypeIR[];
-  readonly result: TypeIR;
-  readonly origin: ActionOrigin;
-}
+export * from './ir-types';
 
 // ---------------------------------------------------------------- expressions
 
