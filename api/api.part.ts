@@ -21,7 +21,8 @@ export function apiPart(): EnginePart {
         onEventsStored: () => ctx.eventsStored.notify(),
       });
       await app.listen({ port: ctx.config.port, host: '0.0.0.0' });
-      ctx.log(`API listening on port ${ctx.config.port}`);
+      const base = `http://localhost:${ctx.config.port}`;
+      ctx.log(`API listening on ${base} (OpenAPI docs: ${base}/docs, console: ${base}/console)`);
       return { stop: () => app.close() };
     },
   };

@@ -45,6 +45,12 @@ describe('the console at /console', () => {
     }
   });
 
+  it('sends a browser at the server root to the console', async () => {
+    const res = await h.http().get('/');
+    expect(res.status).toBe(302);
+    expect(res.headers.location).toBe('/console');
+  });
+
   it('serves the hashed assets with their type, cached for good', async () => {
     const res = await h.http().get(`/console/assets/${script}`);
     expect(res.status).toBe(200);

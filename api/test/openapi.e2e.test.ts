@@ -12,7 +12,10 @@ interface Operation {
 }
 type Paths = Record<string, Record<string, Operation>>;
 
-/** Routes that serve the spec itself or the console's files (api/console/), not part of the spec. */
+/**
+ * Routes that serve the spec itself, the console's files (api/console/) or the root's redirect to
+ * the console: not part of the spec.
+ */
 const DOC_ROUTES = new Set([
   'GET /openapi.json',
   'GET /docs',
@@ -20,6 +23,7 @@ const DOC_ROUTES = new Set([
   'GET /docs/{asset}',
   'GET /console',
   'GET /console/*',
+  'GET /',
 ]);
 
 /** `/v1/rules/:name` → `/v1/rules/{name}`; `::` is Fastify's escaped (literal) colon. */
