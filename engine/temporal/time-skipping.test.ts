@@ -8,7 +8,7 @@ import { sleepWorkflow } from './testing/proof-workflows';
 const WEEK = 7 * 24 * 60 * 60 * 1000;
 
 // Real time-skipping server (Temporal's Java test server from Maven Central).
-quietTemporalRuntime();
+quietTemporalRuntime('ERROR');
 
 describe('time-skipping test server', () => {
   let env: TestWorkflowEnvironment;

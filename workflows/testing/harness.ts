@@ -31,7 +31,7 @@ let counter = 0;
 
 /** Starts the test server and a worker on `taskQueue` running the real interpreter bundle. */
 export async function createHarness(taskQueue: string): Promise<Harness> {
-  quietTemporalRuntime();
+  quietTemporalRuntime('ERROR');
   const env = await createTimeSkippingEnv();
   const host = new FakeHost();
   let worker: Worker;
