@@ -47,6 +47,23 @@ describe('opsflow test', () => {
     expect(result.code).toBe(0);
   }, 180_000);
 
+  it('runs one test file in the context of its folder, and picks tests by name with --filter', async () => {
+    const one = await runCli(['test', 'rules/risk.test.yaml'], projectRoot());
+    expect(one.code).toBe(0);
+    const ran = one.stdout.match(/^pass {2}.*\((\w+),/gm) ?? [];
+    expect(ran.length).toBeGreaterThan(0);
+    expect(ran.every((line) => line.includes('(hold_high_risk_order,'))).toBe(true);
+
+    const picked = await runCli(['test', 'rules', '--filter', 'WEEKEND promotion'], projectRoot());
+    expect(picked.code).toBe(0);
+    expect(picked.stdout).toMatch(/^pass {2}the weekend promotion runs from Friday evening/m);
+    expect(picked.stdout).toMatch(/^1 passed, 0 failed$/m);
+
+    const none = await runCli(['test', 'rules', '--filter', 'no such test'], projectRoot());
+    expect(none.code).toBe(1);
+    expect(none.stderr).toContain('no rule test named like "no such test"');
+  }, 180_000);
+
   it('has tests for every rule of the example set', () => {
     const read = readRuleSet(['rules'], projectRoot());
     const rules = compileRuleSet(read.files).rules.map((r) => r.name);

@@ -45,6 +45,13 @@ export interface RunRuleTestsOptions {
   readonly resultTimeoutMs?: number;
   /** An environment to reuse (tests); otherwise one time-skipping server is started and stopped. */
   readonly env?: TestWorkflowEnvironment;
+  /**
+   * Run only the tests in these files (rule-set paths), or of the rules written in them; the
+   * whole set is still compiled, so a file is tested in the context of its folder.
+   */
+  readonly onlyFiles?: ReadonlySet<string>;
+  /** Run only the tests whose name contains this text (case-insensitive). */
+  readonly filter?: string;
 }
 
 export interface RunRuleTestsResult {
@@ -75,7 +82,7 @@ export async function runRuleTests(
     for (const test of parsed.tests) {
       const p = prepareTest(test, rules);
       diagnostics.push(...p.diagnostics);
-      if (p.prepared) prepared.push(p.prepared);
+      if (p.prepared && selected(p.prepared, options)) prepared.push(p.prepared);
     }
   }
   const sorted = sortDiagnostics(diagnostics);
@@ -296,4 +303,11 @@ async function resultWithin(
   } finally {
     clearTimeout(timer);
   }
+}
+
+/** Whether `--filter` and the files named on the command line pick this test. */
+function selected(p: PreparedTest, options: RunRuleTestsOptions): boolean {
+  const { onlyFiles, filter } = options;
+  if (onlyFiles && !onlyFiles.has(p.test.file) && !onlyFiles.has(p.rule.span.file)) return false;
+  return filter === undefined || p.test.name.toLowerCase().includes(filter.toLowerCase());
 }
