@@ -8,7 +8,7 @@
  * The event is bookkeeping: if it cannot be stored (the causal depth is exhausted, the store is
  * down), that is noted in the timeline and the run fails as it would have.
  */
-import { patched, proxyActivities, workflowInfo } from '@temporalio/workflow';
+import { CancellationScope, patched, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { OpsflowActivities } from '../activities/index';
 import { RUN_FAILED_EVENT } from '../dsl/runtime';
 import type { RunFailure } from './failures';
@@ -44,14 +44,16 @@ export async function emitRunFailed(run: RunContext, failure: RunFailure): Promi
     ...(span ? { step: `${span.file}:${span.line}` } : {}),
   };
   try {
-    const { eventId } = await emit({
-      type: RUN_FAILED_EVENT.name,
-      data,
-      causalDepth: run.causalDepth + 1,
-      idempotencyKey: run.nextKey(RUN_FAILED_STEP),
-      rule: run.rule.name,
-      runId: workflowInfo().runId,
-    });
+    const { eventId } = await CancellationScope.nonCancellable(() =>
+      emit({
+        type: RUN_FAILED_EVENT.name,
+        data,
+        causalDepth: run.causalDepth + 1,
+        idempotencyKey: run.nextKey(RUN_FAILED_STEP),
+        rule: run.rule.name,
+        runId: workflowInfo().runId,
+      }),
+    );
     run.timeline.add('emit', `${RUN_FAILED_EVENT.name} ${eventId}`);
   } catch (err) {
     const message =
